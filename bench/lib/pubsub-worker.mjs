@@ -1,0 +1,203 @@
+// The load side of the pub/sub bench, a child of pubsub.mjs (own heap, JIT and CPU). It publishes
+// either through the raw client, which also consumes and acks here, or through daprts' HTTP publish
+// API, in which case daprts delivers to the subscriber app (pubsub-app.mjs) that runs here too. So
+// both paths are received and timed by this process, and the publisher knows how many of its
+// messages are still on their way. IPC messages {id, cmd, ...} are answered {id, result} or
+// {id, error}:
+//
+//   subs {list: [{pubsubname, topic}]}   what the app's /dapr/subscribe answers
+//   raw-open {broker, topic, opts}    open the raw client; its consumer records into the receiver
+//   raw-close
+//   cleanup {broker, topic, opts}     remove what daprts' component left on the broker for `topic`
+//   dapr-open {port, pubsub, topic, connections}   an undici Pool to daprts
+//   dapr-close
+//   reset {run} | progress | collect  the receiver (both paths)
+//   run {target: raw|dapr, run, mode: rate|max, rate, conc, backlog, durMs}
+//       rate: `rate` msg/s, open loop; max: `conc` publishes in flight and at most `backlog`
+//       messages published but not yet delivered
+//       → {sent, okCount, ok (base64: 1 per seq answered 2xx), errors, firstError, pub (latency
+//          percentiles, ms), startNs, endNs, maxLagMs, backlogWaits, cpuUs}
+
+import { message, nowNs, Receiver, Samples } from './pubsub-common.mjs';
+import { openRaw, cleanupDaprTopic } from './brokers.mjs';
+import { startApp } from './pubsub-app.mjs';
+
+const rx = new Receiver();
+let raw;
+let dapr;
+
+/** A consumed message: a string, a Buffer, or (NATS) a Uint8Array. */
+function onRawMessage(data) {
+  const text =
+    typeof data === 'string' ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString();
+  rx.record(JSON.parse(text));
+}
+
+class Flags {
+  constructor() {
+    this.a = new Uint8Array(1 << 16);
+  }
+  set(i) {
+    if (i >= this.a.length) {
+      let len = this.a.length;
+      while (len <= i) len *= 2;
+      const b = new Uint8Array(len);
+      b.set(this.a);
+      this.a = b;
+    }
+    this.a[i] = 1;
+  }
+}
+
+async function openDapr({ port, pubsub, topic, connections }) {
+  const { Pool } = await import('undici');
+  const pool = new Pool(`http://127.0.0.1:${port}`, { connections, pipelining: 1, keepAliveTimeout: 60_000 });
+  const path = `/v1.0/publish/${pubsub}/${topic}`;
+  const headers = { 'content-type': 'application/json' };
+  return {
+    pool,
+    async publish(text) {
+      const r = await pool.request({ method: 'POST', path, headers, body: text });
+      const body = await r.body.text();
+      if (r.statusCode < 200 || r.statusCode >= 300) throw new Error(`publish: HTTP ${r.statusCode} ${body}`);
+    },
+  };
+}
+
+async function run({ target, run: runId, mode, rate, conc, backlog, durMs }) {
+  const publish = target === 'raw' ? raw.publish : dapr.publish;
+  const ok = new Flags();
+  const lat = new Samples();
+  let errors = 0;
+  let firstError;
+  let sent = 0;
+  let okCount = 0;
+  let maxLagMs = 0;
+  let backlogWaits = 0;
+  const inFlight = new Set();
+  const cpu0 = process.cpuUsage();
+  const start = nowNs();
+
+  const fire = (seq, t) => {
+    sent++;
+    const p = publish(message(runId, seq, t)).then(
+      () => {
+        lat.push((nowNs() - t) / 1e6);
+        ok.set(seq);
+        okCount++;
+      },
+      (err) => {
+        errors++;
+        firstError ??= String(err?.message ?? err);
+      },
+    );
+    return p;
+  };
+
+  if (mode === 'rate') {
+    const periodNs = 1e9 / rate;
+    const total = Math.round((rate * durMs) / 1000);
+    let seq = 0;
+    await new Promise((resolve) => {
+      const tick = () => {
+        const now = nowNs();
+        const due = Math.min(total, Math.floor((now - start) / periodNs) + 1);
+        while (seq < due) {
+          const t = nowNs();
+          maxLagMs = Math.max(maxLagMs, (t - (start + seq * periodNs)) / 1e6);
+          const p = fire(seq++, t);
+          inFlight.add(p);
+          p.finally(() => inFlight.delete(p));
+        }
+        if (seq >= total) resolve();
+        else setTimeout(tick, Math.max(0, (start + seq * periodNs - nowNs()) / 1e6 - 0.2));
+      };
+      tick();
+    });
+    await Promise.all([...inFlight]);
+  } else {
+    const stopAt = start + durMs * 1e6;
+    let next = 0;
+    // The backlog limit: a publisher waits while `backlog` messages are published and not yet
+    // delivered (brokers that drop a backlog, e.g. Mosquitto beyond max_queued_messages, or the
+    // Kafka mock beyond its retention, then measure delivery, not their limits). Each delivery
+    // frees one slot, so it wakes one waiting publisher.
+    const waiters = [];
+    let ended = false;
+    const full = () => next - errors - rx.received >= backlog;
+    rx.onDelivery = () => {
+      if (waiters.length > 0 && !full()) waiters.shift()();
+    };
+    const endTimer = setTimeout(() => {
+      ended = true;
+      for (const w of waiters.splice(0)) w();
+    }, durMs);
+    const loop = async () => {
+      while (!ended && nowNs() < stopAt) {
+        if (full()) {
+          backlogWaits++;
+          await new Promise((resolve) => waiters.push(resolve));
+          continue;
+        }
+        await fire(next++, nowNs());
+      }
+    };
+    await Promise.all(Array.from({ length: conc }, loop));
+    clearTimeout(endTimer);
+    rx.onDelivery = undefined;
+  }
+  const endNs = nowNs();
+  const cpu = process.cpuUsage(cpu0);
+  return {
+    sent,
+    okCount,
+    ok: Buffer.from(ok.a.buffer, 0, ok.a.length).toString('base64'),
+    errors,
+    firstError,
+    pub: lat.summary(),
+    startNs: start,
+    endNs,
+    maxLagMs,
+    backlogWaits,
+    cpuUs: cpu.user + cpu.system,
+  };
+}
+
+const app = await startApp(rx);
+
+const handlers = {
+  subs: ({ list }) => (app.setSubs(list), true),
+  'raw-open': async ({ broker, topic, opts }) => {
+    raw = await openRaw(broker, topic, onRawMessage, opts);
+    return true;
+  },
+  'raw-close': async () => {
+    await raw?.close();
+    raw = undefined;
+    return true;
+  },
+  cleanup: async ({ broker, topic, opts }) => (await cleanupDaprTopic(broker, topic, opts), true),
+  'dapr-open': async (m) => {
+    dapr = await openDapr(m);
+    return true;
+  },
+  'dapr-close': async () => {
+    await dapr?.pool.close();
+    dapr = undefined;
+    return true;
+  },
+  reset: ({ run: r }) => (rx.reset(r), true),
+  progress: () => rx.progress(),
+  collect: () => rx.collect(),
+  run,
+};
+
+process.on('message', async (m) => {
+  try {
+    process.send({ id: m.id, result: await handlers[m.cmd](m) });
+  } catch (err) {
+    process.send({ id: m.id, error: String(err?.stack ?? err) });
+  }
+});
+process.on('disconnect', () => process.exit(0));
+process.send({ ready: { appPort: app.port } });

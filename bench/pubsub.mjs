@@ -1,0 +1,531 @@
+// Pub/sub publish → delivery of 1 KB JSON messages, per broker, in one run: the raw client doing
+// publish, consume and ack directly, against daprts (HTTP `POST /v1.0/publish/<pubsub>/<topic>`,
+// delivered by daprts over HTTP to a subscriber app answering 200 {"status":"SUCCESS"}).
+// See docs/benchmarks.md ("Pub/sub") for the method.
+//
+// Processes: this orchestrator; bench/lib/pubsub-worker.mjs (the load: the raw client publishing and
+// consuming, or the HTTP publisher to daprts plus the subscriber app, bench/lib/pubsub-app.mjs,
+// that daprts delivers to); `daprts sidecar` (one per broker, with only that broker's component);
+// the brokers. All share the machine's cores.
+//
+// Two scenarios per path, paths interleaved (raw, daprts; the order flips every rep):
+//   rate  RATE msg/s (1000) for DUR s, open loop (a message is sent when due, not when the previous
+//         one was answered) over CONNS HTTP connections: publish latency and publish-to-delivery.
+//   max   CONC publishes in flight (32), and at most BACKLOG (1000) messages published but not yet
+//         delivered, for DUR s: delivered msg/s, from the first publish to the last delivery. The
+//         backlog limit keeps the comparison about delivery: without it the publisher outruns the
+//         consumer and brokers that cap a backlog drop messages (Mosquitto keeps 1000 per client,
+//         the Kafka mock trims each partition's log beyond a fixed size).
+// After each measurement the bench waits until every publish that was acknowledged (2xx / broker
+// ack) has been delivered, or nothing arrived for STALL_S: what is still missing is lost.
+//
+// Env knobs: BROKERS (redis,rabbitmq,kafka,jetstream,mqtt; those not reachable are skipped),
+// REPS (3), DUR seconds per measurement (3; with 3 reps, ~10 s per path and scenario), WARM seconds
+// of warm-up per path (1), RATE (1000), CONNS (16), CONC (32), BACKLOG (1000), PREFETCH (RabbitMQ
+// basic.qos, 200), STALL_S (5), NICE, NOISE_MAX (0.3), OUT (results file; default
+// bench/results/pubsub-<date>.md), BENCH_CLI (another build of daprts, see lib/proc.mjs),
+// PROFILE=1: each sidecar runs under --cpu-prof and the results end with where its CPU went over
+// the whole run (profiling slows daprts down: do not compare throughput from a profiled run);
+// PROF_DIR keeps the .cpuprofile files there, one folder per broker. About 4 minutes for all five
+// brokers on 2 cores.
+
+import { fork } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, mkdirSync, writeFileSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createConnection } from 'node:net';
+import { tmpdir, setPriority } from 'node:os';
+import { join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { BROKERS, BROKER_LABEL, BROKER_COMM, PREFETCH, componentYaml } from './lib/brokers.mjs';
+import { MSG_BYTES, reconcile } from './lib/pubsub-common.mjs';
+import { summarizeProfile } from './lib/cpuprofile.mjs';
+import {
+  ROOT,
+  requireBuild,
+  freePort,
+  startSidecar,
+  stopChild,
+  cpuSeconds,
+  memoryMb,
+  noiseMeter,
+  waitQuiet,
+  median,
+  today,
+  machineInfo,
+} from './lib/proc.mjs';
+
+const WANT = (process.env.BROKERS ?? BROKERS.join(',')).split(',').filter(Boolean);
+const REPS = Number(process.env.REPS ?? 3);
+const DUR = Number(process.env.DUR ?? 3);
+const WARM = Number(process.env.WARM ?? 1);
+const RATE = Number(process.env.RATE ?? 1000);
+const CONNS = Number(process.env.CONNS ?? 16);
+const CONC = Number(process.env.CONC ?? 32);
+const BACKLOG = Number(process.env.BACKLOG ?? 1000);
+const STALL_S = Number(process.env.STALL_S ?? 5);
+const NOISE_MAX = Number(process.env.NOISE_MAX ?? 0.3);
+const PROFILE = process.env.PROFILE === '1';
+const TARGET_DP50 = 0.5; // ms added to the raw p50 publish-to-delivery at RATE
+const TARGET_RATIO = 0.4; // of the raw client's delivered msg/s at full speed
+const PATHS = ['raw', 'daprts'];
+
+requireBuild();
+if (process.env.NICE) setPriority(Number(process.env.NICE));
+const started = performance.now();
+const tmp = mkdtempSync(join(tmpdir(), 'daprts-bench-pubsub-'));
+const runId = randomBytes(3).toString('hex');
+const log = (...a) =>
+  console.error(`[pubsub ${((performance.now() - started) / 1000).toFixed(0).padStart(3)}s]`, ...a);
+
+// ---- children over IPC --------------------------------------------------------------------------
+function child(script) {
+  const proc = fork(resolve(ROOT, script), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const pending = new Map();
+  let msgId = 0;
+  let readyValue;
+  const ready = new Promise((res, rej) => {
+    proc.once('exit', (code) => rej(new Error(`${script} exited with ${code}`)));
+    proc.on('message', (m) => {
+      if (m.ready !== undefined) {
+        readyValue = m.ready;
+        res(m.ready);
+        return;
+      }
+      const p = pending.get(m.id);
+      pending.delete(m.id);
+      if (m.error) p.rej(new Error(m.error));
+      else p.res(m.result);
+    });
+  });
+  return {
+    proc,
+    ready,
+    get value() {
+      return readyValue;
+    },
+    ask(cmd, args = {}) {
+      const id = ++msgId;
+      return new Promise((res, rej) => {
+        pending.set(id, { res, rej });
+        proc.send({ id, cmd, ...args });
+      });
+    },
+  };
+}
+
+function reachable(port) {
+  return new Promise((res) => {
+    const s = createConnection({ host: '127.0.0.1', port });
+    s.setTimeout(500);
+    s.once('connect', () => (s.destroy(), res(true)));
+    s.once('error', () => res(false));
+    s.once('timeout', () => (s.destroy(), res(false)));
+  });
+}
+
+const BROKER_PORT = { redis: 6379, rabbitmq: 5672, jetstream: 4222, mqtt: 1883 };
+
+function pidsOf(comms) {
+  const out = [];
+  if (comms.length === 0) return out;
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      if (comms.includes(readFileSync(`/proc/${d}/comm`, 'utf8').trim())) out.push(Number(d));
+    } catch {
+      // gone
+    }
+  }
+  return out;
+}
+
+/** librdkafka's mock cluster hosted in this process (brokers-and-libs.md recipe C). */
+async function startKafkaMock() {
+  process.env.CKJS_LINKING ??= 'dynamic';
+  const lib = await import('@confluentinc/kafka-javascript');
+  const Producer = lib.Producer ?? lib.default?.Producer;
+  const host = new Producer({
+    'bootstrap.servers': 'unused:1',
+    'test.mock.num.brokers': 1,
+    event_cb: true,
+    log_level: 5,
+  });
+  const bootstrap = await new Promise((res, rej) => {
+    const timer = setTimeout(() => rej(new Error('kafka mock did not start')), 10_000);
+    host.on('event.log', (l) => {
+      const m = /replaced with ([0-9.:,]+)/.exec(l.message);
+      if (m) {
+        clearTimeout(timer);
+        res(m[1]);
+      }
+    });
+    host.connect({}, (err) => err && (clearTimeout(timer), rej(err)));
+  });
+  const poller = setInterval(() => host.poll(), 200);
+  return {
+    bootstrap,
+    stop: () => new Promise((res) => (clearInterval(poller), host.disconnect(() => res()))),
+  };
+}
+
+let worker, sidecar, kafka;
+const cleanup = async () => {
+  await stopChild(sidecar);
+  await worker?.ask('raw-close').catch(() => undefined);
+  await stopChild(worker?.proc);
+  await kafka?.stop().catch(() => undefined);
+  rmSync(tmp, { recursive: true, force: true });
+};
+process.on('SIGINT', () => cleanup().then(() => process.exit(130)));
+
+/** Waits until `progress()` shows `want` messages received, or nothing new for STALL_S. */
+async function drain(progress, want, stallS) {
+  let last = -1;
+  let lastChange = performance.now();
+  for (;;) {
+    const p = await progress();
+    if (p.received >= want) return p;
+    if (p.received !== last) {
+      last = p.received;
+      lastChange = performance.now();
+    } else if (performance.now() - lastChange > stallS * 1000) return p;
+    await sleep(50);
+  }
+}
+
+const results = []; // one per measurement
+let measureNo = 0;
+
+/**
+ * One measurement: `path` raw|daprts, `mode` rate|max, for `durS`. Returns the row (not recorded
+ * when `warm`).
+ */
+async function measure(broker, path, mode, durS, ourPids, { warm = false, stallS = STALL_S } = {}) {
+  const run = `${runId}-${++measureNo}`;
+  await worker.ask('reset', { run });
+  if (!warm) await waitQuiet(ourPids, { cores: 0.25, maxMs: 750 });
+  const meter = noiseMeter(ourPids);
+  meter.start();
+  const cpu0 = sidecar && path === 'daprts' ? cpuSeconds(sidecar.pid) : 0;
+  const loadCpu0 = cpuSeconds(worker.proc.pid);
+  const r = await worker.ask('run', {
+    target: path === 'raw' ? 'raw' : 'dapr',
+    run,
+    mode,
+    rate: RATE,
+    conc: CONC,
+    backlog: BACKLOG,
+    durMs: durS * 1000,
+  });
+  await drain(() => worker.ask('progress'), r.okCount, stallS);
+  const got = await worker.ask('collect');
+  const noise = meter.stop();
+  const sidecarCpu = path === 'daprts' ? cpuSeconds(sidecar.pid) - cpu0 : NaN;
+  const loadCpu = cpuSeconds(worker.proc.pid) - loadCpu0;
+  const { lost, deliveredOfFailed } = reconcile(r.ok, got.counts);
+  const pubSeconds = (r.endNs - r.startNs) / 1e9;
+  const e2eSeconds = (got.lastNs - r.startNs) / 1e9;
+  const row = {
+    broker,
+    path,
+    mode,
+    sent: r.sent,
+    acked: r.okCount,
+    pubErrors: r.errors,
+    firstError: r.firstError,
+    received: got.received,
+    dups: got.dups,
+    foreign: got.foreign,
+    lost,
+    deliveredOfFailed,
+    pub: r.pub,
+    e2e: got.e2e,
+    publishRate: r.okCount / pubSeconds,
+    deliveredRate: got.received / e2eSeconds,
+    maxLagMs: r.maxLagMs,
+    backlogWaits: r.backlogWaits,
+    sidecarCpuUsPerMsg: (sidecarCpu * 1e6) / Math.max(1, got.received),
+    loadCpuUsPerMsg: (loadCpu * 1e6) / Math.max(1, got.received),
+    noise,
+  };
+  if (warm) return row;
+  results.push(row);
+  const f = (x, d = 3) => (Number.isFinite(x) ? x.toFixed(d) : '—');
+  log(
+    `${broker.padEnd(9)} ${path.padEnd(6)} ${mode.padEnd(4)} sent ${r.sent} acked ${r.okCount} recv ${got.received}` +
+      ` lost ${lost} dups ${got.dups} | pub p50 ${f(r.pub.p50)} p99 ${f(r.pub.p99)} | e2e p50 ${f(got.e2e.p50)}` +
+      ` p99 ${f(got.e2e.p99)} ms | ${row.publishRate.toFixed(0)} pub/s ${row.deliveredRate.toFixed(0)} dlv/s` +
+      (path === 'daprts' ? ` | sidecar ${f(row.sidecarCpuUsPerMsg, 0)} µs/msg` : '') +
+      `${r.errors ? ` | ${r.errors} publish errors (${r.firstError})` : ''} | noise ${noise.toFixed(2)}`,
+  );
+  return row;
+}
+
+async function benchBroker(broker) {
+  const topicRaw = `bench-raw-${runId}-${broker}`;
+  const topic = `bench-${runId}-${broker}`;
+  const resDir = join(tmp, broker, 'resources');
+  mkdirSync(resDir, { recursive: true });
+  writeFileSync(
+    join(resDir, `${broker}.yaml`),
+    componentYaml(broker, { runId, kafkaBootstrap: kafka?.bootstrap }),
+  );
+  await worker.ask('subs', { list: [{ pubsubname: broker, topic }] });
+
+  const profDir = process.env.PROF_DIR ? resolve(process.env.PROF_DIR, broker) : join(tmp, broker, 'prof');
+  mkdirSync(profDir, { recursive: true });
+  const port = await freePort();
+  sidecar = await startSidecar({
+    port,
+    resourcesDir: resDir,
+    dataDir: join(tmp, broker, 'data'),
+    extraArgs: ['--app-port', String(worker.value.appPort)],
+    nodeArgs: PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`, '--cpu-prof-interval=250'] : [],
+  });
+  const brokerPids = pidsOf(BROKER_COMM[broker]);
+  const ourPids = () => [sidecar.pid, worker.proc.pid, ...brokerPids];
+  await worker.ask('dapr-open', { port, pubsub: broker, topic, connections: Math.max(CONNS, CONC) });
+  await worker.ask('raw-open', {
+    broker,
+    topic: topicRaw,
+    opts: { runId, kafkaBootstrap: kafka?.bootstrap },
+  });
+  log(`${broker}: daprts pid ${sidecar.pid} :${port}, app :${worker.value.appPort}, raw topic ${topicRaw}`);
+
+  // A path is live once a message published through it comes back (a Kafka group join takes
+  // seconds); then warm up.
+  for (const path of PATHS) {
+    for (let i = 0; ; i++) {
+      const w = await measure(broker, path, 'rate', 0.1, ourPids, { warm: true, stallS: 1 });
+      if (w.received > 0) break;
+      if (i >= 30) throw new Error(`${broker}: no delivery through ${path} after ${i} tries`);
+    }
+  }
+  for (const path of PATHS) {
+    await measure(broker, path, 'rate', WARM, ourPids, { warm: true });
+    await measure(broker, path, 'max', Math.max(1, WARM / 2), ourPids, { warm: true });
+  }
+  log(`${broker}: warm-up done`);
+
+  for (let rep = 1; rep <= REPS; rep++) {
+    const order = rep % 2 ? PATHS : [...PATHS].reverse();
+    for (const mode of ['rate', 'max'])
+      for (const path of order) await measure(broker, path, mode, DUR, ourPids);
+  }
+  const mem = memoryMb(sidecar.pid);
+  await worker.ask('raw-close');
+  await worker.ask('dapr-close');
+  await stopChild(sidecar, 10_000);
+  sidecar = undefined;
+  await worker
+    .ask('cleanup', { broker, topic, opts: { runId } })
+    .catch((err) => log(`${broker}: cleanup failed: ${err.message}`));
+  let profile;
+  if (PROFILE) {
+    await sleep(200);
+    const file = readdirSync(profDir)
+      .filter((f) => f.endsWith('.cpuprofile'))
+      .sort()
+      .pop();
+    if (file) profile = { ...summarizeProfile(join(profDir, file), ROOT, 20), file: join(profDir, file) };
+  }
+  return { mem, profile };
+}
+
+// ---- main ---------------------------------------------------------------------------------------
+const perBroker = {};
+const skipped = [];
+try {
+  worker = child('bench/lib/pubsub-worker.mjs');
+  await worker.ready;
+  for (const broker of WANT) {
+    if (!BROKERS.includes(broker)) throw new Error(`unknown broker ${broker}; known: ${BROKERS.join(', ')}`);
+    if (broker === 'kafka') {
+      try {
+        kafka ??= await startKafkaMock();
+      } catch (err) {
+        skipped.push(`${broker} (${err.message})`);
+        continue;
+      }
+    } else if (!(await reachable(BROKER_PORT[broker]))) {
+      skipped.push(`${broker} (nothing listens on 127.0.0.1:${BROKER_PORT[broker]})`);
+      continue;
+    }
+    try {
+      perBroker[broker] = await benchBroker(broker);
+    } catch (err) {
+      log(`${broker} failed: ${err.stack ?? err}`);
+      if (sidecar?.output) console.error(sidecar.output());
+      skipped.push(`${broker} (failed: ${String(err.message).split('\n')[0]})`);
+      await worker.ask('raw-close').catch(() => undefined);
+      await worker.ask('dapr-close').catch(() => undefined);
+      await stopChild(sidecar);
+      sidecar = undefined;
+    }
+  }
+  writeReport(perBroker, skipped);
+} catch (err) {
+  console.error(err);
+  if (sidecar?.output) console.error(sidecar.output());
+  process.exitCode = 1;
+} finally {
+  await cleanup();
+  await sleep(10);
+}
+
+// ---- report ---------------------------------------------------------------------------------------
+function writeReport(perBroker, skipped) {
+  const cell = (broker, path, mode) => {
+    const rs = results.filter((r) => r.broker === broker && r.path === path && r.mode === mode);
+    const med = (f) => median(rs.map(f));
+    const sum = (f) => rs.reduce((a, r) => a + f(r), 0);
+    return {
+      n: rs.length,
+      pubP50: med((r) => r.pub.p50),
+      pubP99: med((r) => r.pub.p99),
+      e2eP50: med((r) => r.e2e.p50),
+      e2eP90: med((r) => r.e2e.p90),
+      e2eP99: med((r) => r.e2e.p99),
+      publishRate: med((r) => r.publishRate),
+      deliveredRate: med((r) => r.deliveredRate),
+      sidecarCpu: med((r) => r.sidecarCpuUsPerMsg),
+      loadCpu: med((r) => r.loadCpuUsPerMsg),
+      acked: sum((r) => r.acked),
+      lost: sum((r) => r.lost),
+      dups: sum((r) => r.dups),
+      pubErrors: sum((r) => r.pubErrors),
+      noisy: rs.filter((r) => r.noise > NOISE_MAX).length,
+      noise: med((r) => r.noise),
+    };
+  };
+  const f3 = (x) => (Number.isFinite(x) ? x.toFixed(3) : '—');
+  const f0 = (x) => (Number.isFinite(x) ? Math.round(x).toLocaleString('en-US') : '—');
+  const lines = [];
+  const out = (s = '') => lines.push(s);
+  const brokers = Object.keys(perBroker);
+  out(`# daprts pub/sub benchmark, ${today()}`);
+  out();
+  out(
+    `${machineInfo()}; ${MSG_BYTES} B JSON messages; ${REPS} rep(s) × ${DUR} s per measurement, raw and daprts ` +
+      `interleaved, median of reps; fixed rate ${RATE} msg/s over ${CONNS} HTTP connections (open loop); ` +
+      `full speed = ${CONC} publishes in flight, at most ${BACKLOG} messages published and not yet delivered; ` +
+      `RabbitMQ prefetch ${PREFETCH} on both paths. ` +
+      `daprts: HTTP publish, HTTP delivery to a node:http app answering 200 {"status":"SUCCESS"}; ` +
+      `component defaults otherwise.${PROFILE ? ' **Profiled run (--cpu-prof): throughput is not representative.**' : ''}`,
+  );
+  out();
+  out(`## 1. Fixed rate, ${RATE} msg/s: latency (ms)`);
+  out();
+  out(
+    '| broker | path | publish p50 | publish p99 | publish→delivery p50 | p90 | p99 | acked | lost | dups |',
+  );
+  out('|---|---|---|---|---|---|---|---|---|---|');
+  for (const b of brokers)
+    for (const p of PATHS) {
+      const c = cell(b, p, 'rate');
+      out(
+        `| ${BROKER_LABEL[b]} | ${p}${c.noisy ? ` (${c.noisy} noisy)` : ''} | ${f3(c.pubP50)} | ${f3(c.pubP99)} | ${f3(c.e2eP50)} | ` +
+          `${f3(c.e2eP90)} | ${f3(c.e2eP99)} | ${f0(c.acked)} | ${c.lost} | ${c.dups} |`,
+      );
+    }
+  out();
+  out(`## 2. Full speed, ${CONC} publishes in flight (backlog ≤ ${BACKLOG}): delivered msg/s`);
+  out();
+  out(
+    '| broker | path | published msg/s | delivered msg/s | publish→delivery p50 | p99 | acked | lost | dups | daprts CPU µs/msg | load+app CPU µs/msg |',
+  );
+  out('|---|---|---|---|---|---|---|---|---|---|---|');
+  for (const b of brokers)
+    for (const p of PATHS) {
+      const c = cell(b, p, 'max');
+      out(
+        `| ${BROKER_LABEL[b]} | ${p}${c.noisy ? ` (${c.noisy} noisy)` : ''} | ${f0(c.publishRate)} | **${f0(c.deliveredRate)}** | ` +
+          `${f3(c.e2eP50)} | ${f3(c.e2eP99)} | ${f0(c.acked)} | ${c.lost} | ${c.dups} | ` +
+          `${p === 'daprts' ? f0(c.sidecarCpu) : '—'} | ${f0(c.loadCpu)} |`,
+      );
+    }
+  out();
+  out(
+    `## 3. Targets: daprts adds ≤ ${TARGET_DP50} ms to the raw p50 publish→delivery at ${RATE} msg/s; ` +
+      `delivers ≥ ${TARGET_RATIO * 100}% of the raw msg/s at full speed; nothing lost`,
+  );
+  out();
+  out(
+    '| broker | added p50 (ms) | added p99 (ms) | delivered daprts/raw | lost (all runs) | dups | targets |',
+  );
+  out('|---|---|---|---|---|---|---|');
+  const summary = [];
+  for (const b of brokers) {
+    const rr = cell(b, 'raw', 'rate');
+    const dr = cell(b, 'daprts', 'rate');
+    const rm = cell(b, 'raw', 'max');
+    const dm = cell(b, 'daprts', 'max');
+    const dp50 = dr.e2eP50 - rr.e2eP50;
+    const dp99 = dr.e2eP99 - rr.e2eP99;
+    const ratio = dm.deliveredRate / rm.deliveredRate;
+    const lost = dr.lost + dm.lost + rr.lost + rm.lost;
+    const dups = dr.dups + dm.dups;
+    const ok1 = dp50 <= TARGET_DP50;
+    const ok2 = ratio >= TARGET_RATIO;
+    const ok3 = dr.lost + dm.lost === 0;
+    summary.push({ broker: b, dp50, dp99, ratio, lost, dups, ok1, ok2, ok3 });
+    out(
+      `| ${BROKER_LABEL[b]} | **${dp50 >= 0 ? '+' : ''}${f3(dp50)}** ${ok1 ? '✅' : '❌'} | ${dp99 >= 0 ? '+' : ''}${f3(dp99)} | ` +
+        `**${ratio.toFixed(2)}** ${ok2 ? '✅' : '❌'} | ${lost} ${ok3 ? '✅' : '❌'} | ${dups} | ` +
+        `${ok1 && ok2 && ok3 ? 'met' : 'not met'} |`,
+    );
+  }
+  out();
+  const mems = brokers.map((b) => `${b} ${perBroker[b].mem.hwm.toFixed(0)} MB`).join(', ');
+  const noises = results.map((r) => r.noise);
+  out(
+    `daprts peak RSS: ${mems}. Other processes used a median ${median(noises).toFixed(2)} cores ` +
+      `(max ${Math.max(...noises).toFixed(2)}) during the measurements (a measurement above ${NOISE_MAX} is marked noisy).` +
+      `${skipped.length ? ` Skipped: ${skipped.join('; ')}.` : ''} Total bench time ${((performance.now() - started) / 1000).toFixed(0)} s.`,
+  );
+  for (const b of brokers) {
+    const prof = perBroker[b].profile;
+    if (!prof) continue;
+    out();
+    out(`### CPU profile of daprts, ${BROKER_LABEL[b]} (whole run; ${prof.busyPct.toFixed(0)}% busy)`);
+    out();
+    out('| self time, by module | % of busy |');
+    out('|---|---|');
+    for (const m of prof.byModule.slice(0, 12)) out(`| ${m.name} | ${m.pct.toFixed(1)} |`);
+    out();
+    out('| self time, by function | % of busy |');
+    out('|---|---|');
+    for (const m of prof.bySelf.slice(0, 20)) out(`| \`${m.name}\` | ${m.pct.toFixed(1)} |`);
+    out();
+    out('| inclusive time, daprts functions | % of busy |');
+    out('|---|---|');
+    for (const m of prof.byInclusive.slice(0, 20)) out(`| \`${m.name}\` | ${m.pct.toFixed(1)} |`);
+  }
+  const md = lines.join('\n') + '\n';
+  console.log('\n' + md);
+  const file = process.env.OUT ?? resolve(ROOT, `bench/results/pubsub-${today()}.md`);
+  mkdirSync(resolve(file, '..'), { recursive: true });
+  writeFileSync(file, md);
+  writeFileSync(
+    file.replace(/\.md$/, '.json'),
+    JSON.stringify(
+      {
+        date: today(),
+        machine: machineInfo(),
+        REPS,
+        DUR,
+        RATE,
+        CONNS,
+        CONC,
+        PREFETCH,
+        summary,
+        results,
+        perBroker,
+      },
+      null,
+      1,
+    ),
+  );
+  log(`wrote ${file}`);
+}

@@ -1,0 +1,51 @@
+import type { ServerResponse } from 'node:http';
+import { Errors } from '../../errors/catalogue.js';
+import { isDaprError, type DaprError } from '../../errors/dapr-error.js';
+import type { Logger } from '../../diagnostics/logger.js';
+
+const JSON_TYPE = 'application/json';
+
+export function noContent(res: ServerResponse, headers?: Record<string, string>): void {
+  res.writeHead(204, headers);
+  res.end();
+}
+
+/** Writes pre-serialised JSON (or raw JSON bytes) with a 200. */
+export function rawJson(res: ServerResponse, body: string | Buffer, headers?: Record<string, string>): void {
+  res.writeHead(200, { 'content-type': JSON_TYPE, 'content-length': Buffer.byteLength(body), ...headers });
+  res.end(body);
+}
+
+export function json(res: ServerResponse, value: unknown, status = 200): void {
+  const body = JSON.stringify(value);
+  res.writeHead(status, { 'content-type': JSON_TYPE, 'content-length': Buffer.byteLength(body) });
+  res.end(body);
+}
+
+/**
+ * The single exit point for errors on HTTP: a DaprError is written as Dapr writes it; anything
+ * else is an internal error (logged, never a crash, never a stack in the body). `onError` sees
+ * every error answered (the server counts them in `dapr_error_code_total`).
+ */
+export function writeError(
+  res: ServerResponse,
+  err: unknown,
+  logger: Logger,
+  onError?: (e: DaprError) => void,
+): void {
+  const e: DaprError = isDaprError(err) ? err : Errors.internal(err);
+  onError?.(e);
+  if (!isDaprError(err)) logger.error({ err }, 'unexpected error in API handler');
+  else logger.debug({ errorCode: e.errorCode, msg: e.message }, 'API error');
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  json(res, e.toJSON(), e.httpStatus);
+}
+
+/** Dapr's token rejection is plain text, not a JSON error: exactly what Go's http.Error writes. */
+export function unauthorized(res: ServerResponse): void {
+  res.writeHead(401, { 'content-type': 'text/plain; charset=utf-8', 'x-content-type-options': 'nosniff' });
+  res.end('invalid api token\n');
+}

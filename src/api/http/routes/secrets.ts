@@ -1,0 +1,33 @@
+import type { SecretsApi } from '../../universal/secrets.js';
+import { json, noContent } from '../respond.js';
+import { queryMetadata } from '../request.js';
+import { Paths } from '../paths.js';
+import type { Route } from '../route.js';
+
+/**
+ * HTTP adapter of the secrets API (dapr-api.md §5.1–5.2): `GET /v1.0/secrets/{store}/{name}` answers
+ * the secret's `{key: value}` object, `GET /v1.0/secrets/{store}/bulk` `{name: {key: value}}`;
+ * 204 when the store returns nothing. `bulk` wins over a secret of that name, as in daprd.
+ */
+export function secretRoutes(api: SecretsApi): Route[] {
+  return [
+    {
+      methods: ['GET'],
+      path: Paths.secretsBulk,
+      handler: async (_req, res, { params, query }) => {
+        const data = await api.bulkGetSecret(params.secretStoreName!, queryMetadata(query));
+        if (data === undefined) return noContent(res);
+        json(res, data);
+      },
+    },
+    {
+      methods: ['GET'],
+      path: Paths.secretKey,
+      handler: async (_req, res, { params, query }) => {
+        const data = await api.getSecret(params.secretStoreName!, params.key!, queryMetadata(query));
+        if (data === undefined) return noContent(res);
+        json(res, data);
+      },
+    },
+  ];
+}

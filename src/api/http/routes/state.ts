@@ -1,0 +1,197 @@
+import type { IncomingMessage } from 'node:http';
+import type { StateApi, StateItemInput, TransactionInput, DeleteInput } from '../../universal/state.js';
+import { Errors } from '../../../errors/catalogue.js';
+import { noContent, rawJson } from '../respond.js';
+import { queryMetadata, queryValue, readJson } from '../request.js';
+import { Paths } from '../paths.js';
+import type { Route } from '../route.js';
+import type { BulkGetItem, StateOptions } from '../../../components/state/interface.js';
+
+/** HTTP adapter of the state API (§1 of the reference): parsing and shaping only. */
+export function stateRoutes(api: StateApi): Route[] {
+  return [
+    {
+      methods: ['GET'],
+      path: Paths.stateKey,
+      handler: async (_req, res, { params, query }) => {
+        const metadata = queryMetadata(query);
+        const consistency = queryValue(query, 'consistency') as 'strong' | 'eventual' | undefined;
+        const item = await api.get(params.storeName!, params.key!, metadata, consistency);
+        if (!item) return noContent(res);
+        const headers: Record<string, string> = {};
+        if (item.etag) headers.etag = item.etag;
+        if (item.metadata) for (const k in item.metadata) headers[`metadata.${k}`] = item.metadata[k];
+        rawJson(res, item.data, headers);
+      },
+    },
+    {
+      methods: ['POST', 'PUT'],
+      path: Paths.stateStore,
+      handler: async (_req, res, { params, query, body }) => {
+        const storeName = params.storeName!;
+        api.store(storeName);
+        const parsed = await readJson(body);
+        if (!Array.isArray(parsed)) throw Errors.malformedRequest('expected a JSON array of state items');
+        const urlMeta = queryMetadata(query);
+        await api.save(
+          storeName,
+          parsed.map((raw) => toStateItem(raw, urlMeta)),
+        );
+        noContent(res);
+      },
+    },
+    {
+      methods: ['DELETE'],
+      path: Paths.stateKey,
+      handler: async (req, res, { params, query }) => {
+        const etag = ifMatch(req);
+        await api.delete(params.storeName!, {
+          key: params.key!,
+          etag,
+          metadata: queryMetadata(query),
+          options: {
+            concurrency: queryValue(query, 'concurrency'),
+            consistency: queryValue(query, 'consistency'),
+          } as StateOptions,
+        });
+        noContent(res);
+      },
+    },
+    {
+      methods: ['POST', 'PUT'],
+      path: Paths.stateBulk,
+      handler: async (_req, res, { params, query, body }) => {
+        const storeName = params.storeName!;
+        api.store(storeName);
+        const parsed = (await readJson(body)) as {
+          keys?: unknown;
+          parallelism?: unknown;
+          metadata?: unknown;
+        };
+        if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
+          throw Errors.malformedRequest('expected a JSON object with "keys"');
+        const keys = parsed.keys ?? [];
+        if (!Array.isArray(keys) || keys.some((k) => typeof k !== 'string'))
+          throw Errors.malformedRequest('"keys" must be an array of strings');
+        const metadata = { ...stringMap(parsed.metadata), ...queryMetadata(query) };
+        const parallelism = typeof parsed.parallelism === 'number' ? parsed.parallelism : 0;
+        const items = await api.getBulk(storeName, keys as string[], parallelism, metadata);
+        rawJson(res, '[' + items.map(bulkItemJson).join(',') + ']');
+      },
+    },
+    {
+      methods: ['POST', 'PUT'],
+      path: Paths.stateTransaction,
+      handler: async (_req, res, { params, query, body }) => {
+        const storeName = params.storeName!;
+        api.store(storeName);
+        const parsed = (await readJson(body)) as { operations?: unknown; metadata?: unknown };
+        if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
+          throw Errors.malformedRequest('expected a JSON object with "operations"');
+        const ops = parsed.operations ?? [];
+        if (!Array.isArray(ops)) throw Errors.malformedRequest('"operations" must be an array');
+        const urlMeta = queryMetadata(query);
+        const metadata = { ...stringMap(parsed.metadata), ...urlMeta };
+        const operations: TransactionInput[] = ops.map((op: unknown) => {
+          if (!op || typeof op !== 'object')
+            throw Errors.malformedRequest('each operation must be an object');
+          const { operation, request } = op as { operation?: unknown; request?: unknown };
+          if (typeof operation !== 'string') throw Errors.malformedRequest('operation type is required');
+          if (operation === 'upsert') return { operation, request: toStateItem(request, urlMeta) };
+          if (operation === 'delete') return { operation, request: toDeleteItem(request, urlMeta) };
+          throw Errors.stateNotSupportedOperation(operation);
+        });
+        await api.transaction(storeName, operations, metadata);
+        noContent(res);
+      },
+    },
+  ];
+}
+
+/** One `[{key, value, etag, metadata, options}]` element; the value is kept as its JSON encoding. */
+function toStateItem(raw: unknown, urlMeta: Record<string, string>): StateItemInput {
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw))
+    throw Errors.malformedRequest('each state item must be a JSON object');
+  const r = raw as Record<string, unknown>;
+  const value = r.value === undefined ? 'null' : JSON.stringify(r.value);
+  return {
+    key: r.key as string,
+    value: Buffer.from(value),
+    etag: etagOf(r.etag),
+    metadata: { ...stringMap(r.metadata), ...urlMeta },
+    options: optionsOf(r.options),
+    contentType: typeof r.contentType === 'string' ? r.contentType : undefined,
+  };
+}
+
+function toDeleteItem(raw: unknown, urlMeta: Record<string, string>): DeleteInput {
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw))
+    throw Errors.malformedRequest('each delete request must be a JSON object');
+  const r = raw as Record<string, unknown>;
+  return {
+    key: r.key as string,
+    etag: etagOf(r.etag),
+    metadata: { ...stringMap(r.metadata), ...urlMeta },
+    options: optionsOf(r.options),
+  };
+}
+
+function etagOf(v: unknown): string | undefined {
+  if (v === undefined || v === null || v === '') return undefined;
+  if (typeof v === 'string') return v;
+  // daprd decodes `etag` into a *string: a number (or anything else) is a malformed body.
+  throw Errors.malformedRequest(
+    `json: cannot unmarshal ${typeof v} into Go struct field SetRequest.etag of type string`,
+  );
+}
+
+function optionsOf(v: unknown): StateOptions {
+  if (v === undefined || v === null) return {};
+  if (typeof v !== 'object') throw Errors.malformedRequest('options must be an object');
+  const o = v as Record<string, unknown>;
+  return {
+    concurrency: o.concurrency as StateOptions['concurrency'],
+    consistency: o.consistency as StateOptions['consistency'],
+  };
+}
+
+/** Metadata maps carry strings; other scalars are stringified as daprd's JSON decoding would refuse them. */
+function stringMap(v: unknown): Record<string, string> {
+  if (v === undefined || v === null) return {};
+  if (typeof v !== 'object' || Array.isArray(v))
+    throw Errors.malformedRequest('metadata must be an object of strings');
+  const out: Record<string, string> = {};
+  for (const [k, val] of Object.entries(v)) {
+    if (val === null || val === undefined) continue;
+    if (typeof val === 'object') throw Errors.malformedRequest(`metadata.${k} must be a string`);
+    out[k] = String(val);
+  }
+  return out;
+}
+
+/** Raw `If-Match` (Dapr does not unquote); empty means none. */
+function ifMatch(req: IncomingMessage): string | undefined {
+  const v = req.headers['if-match'];
+  return v ? v : undefined;
+}
+
+/** A bulk item with `data` embedded as raw JSON (stored bytes are JSON for HTTP-saved values). */
+function bulkItemJson(i: BulkGetItem): string {
+  let s = '{"key":' + JSON.stringify(i.key);
+  if (i.data !== undefined) s += ',"data":' + embedJson(i.data);
+  if (i.etag) s += ',"etag":' + JSON.stringify(i.etag);
+  if (i.metadata && Object.keys(i.metadata).length > 0) s += ',"metadata":' + JSON.stringify(i.metadata);
+  if (i.error) s += ',"error":' + JSON.stringify(i.error);
+  return s + '}';
+}
+
+function embedJson(data: Buffer): string {
+  const text = data.toString('utf8');
+  try {
+    JSON.parse(text);
+    return text;
+  } catch {
+    // Opaque bytes saved over gRPC: embedded as a JSON string of their base64 form.
+    return JSON.stringify(data.toString('base64'));
+  }
+}

@@ -1,0 +1,74 @@
+import type { CompStore } from '../../runtime/compstore.js';
+import type { SubscriptionSpec } from '../../messaging/subscriptions/types.js';
+
+export const RUNTIME_VERSION = '1.18.0';
+
+export interface AppConnection {
+  port?: number;
+  protocol: string;
+  channelAddress: string;
+  maxConcurrency?: number;
+}
+
+/** The shape of `GET /v1.0/metadata` (fields as daprd names them; empty ones omitted like protojson). */
+export interface MetadataResponse {
+  id: string;
+  runtimeVersion: string;
+  enabledFeatures: string[];
+  actors: { type: string; count: number }[];
+  components: { name: string; type: string; version: string; capabilities: string[] }[];
+  extended: Record<string, string>;
+  subscriptions: unknown[];
+  httpEndpoints: { name: string }[];
+  appConnectionProperties?: Record<string, unknown>;
+  actorRuntime: { runtimeStatus: string; activeActors: unknown[]; hostReady: boolean; placement: string };
+}
+
+export class MetadataApi {
+  private readonly attributes = new Map<string, string>();
+
+  constructor(
+    private readonly opts: {
+      appId: string;
+      compStore: CompStore;
+      app: AppConnection;
+      enabledFeatures?: string[];
+      subscriptions?: () => SubscriptionSpec[];
+    },
+  ) {}
+
+  /** Ephemeral attributes (PUT /v1.0/metadata/{key}); shown under `extended`. */
+  set(key: string, value: string): void {
+    this.attributes.set(key, value);
+  }
+
+  get(): MetadataResponse {
+    const extended: Record<string, string> = { daprRuntimeVersion: RUNTIME_VERSION };
+    for (const [k, v] of this.attributes) extended[k] = v;
+    const app = this.opts.app;
+    return {
+      id: this.opts.appId,
+      runtimeVersion: RUNTIME_VERSION,
+      enabledFeatures: this.opts.enabledFeatures ?? [],
+      actors: [],
+      components: this.opts.compStore.components().map((c) => ({ ...c, capabilities: [...c.capabilities] })),
+      extended,
+      subscriptions: (this.opts.subscriptions?.() ?? []).map((sub) => ({
+        pubsubname: sub.pubsubName,
+        topic: sub.topic,
+        ...(Object.keys(sub.metadata).length > 0 ? { metadata: sub.metadata } : {}),
+        rules: sub.rules.map((r) => ({ ...(r.match ? { match: r.match } : {}), path: r.path })),
+        ...(sub.deadLetterTopic ? { deadLetterTopic: sub.deadLetterTopic } : {}),
+        type: sub.type,
+      })),
+      httpEndpoints: [],
+      appConnectionProperties: {
+        ...(app.port ? { port: app.port } : {}),
+        protocol: app.protocol,
+        channelAddress: app.channelAddress,
+        ...(app.maxConcurrency && app.maxConcurrency > 0 ? { maxConcurrency: app.maxConcurrency } : {}),
+      },
+      actorRuntime: { runtimeStatus: 'DISABLED', activeActors: [], hostReady: false, placement: '' },
+    };
+  }
+}

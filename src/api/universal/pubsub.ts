@@ -1,0 +1,194 @@
+import { Errors } from '../../errors/catalogue.js';
+import { isDaprError } from '../../errors/dapr-error.js';
+import { PubSubFeature } from '../../components/pubsub/features.js';
+import { isBulkPublisher, type BulkPublishEntry } from '../../components/pubsub/interface.js';
+import { getMetadataValue } from '../../components/common/metadata.js';
+import {
+  buildEnvelope,
+  CLOUDEVENT_CONTENT_TYPE,
+  isJsonContentType,
+  messageTtlMs,
+} from '../../messaging/cloudevent.js';
+import { topicScopes } from '../../messaging/topic-scopes.js';
+import { currentSpan } from '../../diagnostics/tracing/context.js';
+import type { LivePubSub } from '../../runtime/compstore.js';
+import type { UniversalContext } from './context.js';
+
+export interface PublishInput {
+  pubsubName: string;
+  topic: string;
+  data: Buffer;
+  contentType?: string;
+  metadata: Record<string, string>;
+  traceparent?: string;
+  tracestate?: string;
+}
+
+export interface BulkPublishInputEntry {
+  entryId: string;
+  /** The event bytes as the transport received them (JSON text, plain text, or raw bytes). */
+  event: Buffer;
+  contentType: string;
+  metadata?: Record<string, string>;
+}
+
+export interface BulkPublishInput {
+  pubsubName: string;
+  topic: string;
+  entries: BulkPublishInputEntry[];
+  metadata: Record<string, string>;
+  traceparent?: string;
+  tracestate?: string;
+}
+
+/** Publish written once for every transport: lookup, scoping, CloudEvent wrap, resiliency, errors. */
+export class PubSubApi {
+  constructor(
+    private readonly ctx: UniversalContext,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** The component, after the name/topic/scope checks every publish makes. */
+  target(pubsubName: string, topic: string): LivePubSub {
+    if (!pubsubName) throw Errors.pubsubEmpty(this.ctx.appId);
+    const p = this.ctx.compStore.getPubSub(pubsubName);
+    if (!p) throw Errors.pubsubNotFound(pubsubName, this.ctx.appId);
+    if (!topic) throw Errors.topicEmpty(pubsubName, this.ctx.appId);
+    if (!topicScopes(p.metadata, this.ctx.appId).canPublish(topic))
+      throw Errors.pubsubForbidden(topic, pubsubName, this.ctx.appId);
+    return p;
+  }
+
+  async publish(input: PublishInput): Promise<void> {
+    const p = this.target(input.pubsubName, input.topic);
+    const { data, contentType } = this.encode(
+      p,
+      input.topic,
+      input.data,
+      input.contentType,
+      input.metadata,
+      traceOf(input),
+    );
+    try {
+      await this.ctx.resiliency.componentOutbound(p.name, 'pubsub')(
+        () => p.pubsub.publish({ topic: input.topic, data, contentType, metadata: input.metadata }),
+        { operation: 'publish', topic: input.topic },
+      );
+    } catch (err) {
+      throw Errors.pubsubPublishMessage(input.topic, input.pubsubName, err);
+    }
+  }
+
+  /** Publishes every entry (its own CloudEvent each); returns the failed entries. */
+  async bulkPublish(input: BulkPublishInput): Promise<{ entryId: string; error: string }[]> {
+    const p = this.target(input.pubsubName, input.topic);
+    const seen = new Set<string>();
+    const trace = traceOf(input);
+    const entries: BulkPublishEntry[] = input.entries.map((e) => {
+      if (!e.entryId) throw Errors.pubsubEventsSer('entryId is required for every entry');
+      if (seen.has(e.entryId)) throw Errors.pubsubEventsSer(`entryId ${e.entryId} is duplicated`);
+      seen.add(e.entryId);
+      const metadata = { ...input.metadata, ...(e.metadata ?? {}) };
+      return {
+        entryId: e.entryId,
+        metadata,
+        ...this.encode(p, input.topic, e.event, e.contentType, metadata, trace),
+      };
+    });
+    const run = this.ctx.resiliency.componentOutbound(p.name, 'pubsub');
+    if (isBulkPublisher(p.pubsub)) {
+      const pubsub = p.pubsub;
+      return run(() => pubsub.bulkPublish(input.topic, entries, input.metadata), {
+        operation: 'bulk_publish',
+        topic: input.topic,
+      });
+    }
+    const failed: { entryId: string; error: string }[] = [];
+    await Promise.all(
+      entries.map(async (e) => {
+        try {
+          await run(
+            () =>
+              p.pubsub.publish({
+                topic: input.topic,
+                data: e.data,
+                contentType: e.contentType,
+                metadata: e.metadata,
+              }),
+            { operation: 'publish', topic: input.topic },
+          );
+        } catch (err) {
+          failed.push({ entryId: e.entryId, error: err instanceof Error ? err.message : String(err) });
+        }
+      }),
+    );
+    return failed;
+  }
+
+  /** Wraps in a CloudEvent unless `rawPayload` says otherwise. */
+  private encode(
+    p: LivePubSub,
+    topic: string,
+    body: Buffer,
+    contentType: string | undefined,
+    metadata: Record<string, string>,
+    trace: { traceparent?: string; tracestate?: string },
+  ): { data: Buffer; contentType: string } {
+    if (rawPayload(metadata)) return { data: body, contentType: contentType || 'application/octet-stream' };
+    try {
+      messageTtlMs(metadata);
+    } catch (err) {
+      throw Errors.pubsubRequestMetadata((err as Error).message);
+    }
+    try {
+      const ce = buildEnvelope({
+        appId: this.ctx.appId,
+        pubsubName: p.name,
+        topic,
+        body,
+        contentType,
+        metadata,
+        traceparent: trace.traceparent,
+        tracestate: trace.tracestate,
+        nativeTtl: p.pubsub.features().includes(PubSubFeature.MESSAGE_TTL),
+        now: this.now,
+      });
+      return { data: Buffer.from(JSON.stringify(ce)), contentType: CLOUDEVENT_CONTENT_TYPE };
+    } catch (err) {
+      if (isDaprError(err)) throw err;
+      throw Errors.pubsubCloudEventsSer(topic, p.name, err);
+    }
+  }
+}
+
+/**
+ * The trace context a CloudEvent carries: the current span's (the publish API call's, as daprd
+ * uses its request span) when the call is traced, else the caller's headers passed through.
+ */
+function traceOf(input: { traceparent?: string; tracestate?: string }): {
+  traceparent?: string;
+  tracestate?: string;
+} {
+  const span = currentSpan();
+  return span ? { traceparent: span.traceparent, tracestate: span.tracestate } : input;
+}
+
+/** `rawPayload` must be a boolean; anything else is a request metadata error (400). */
+export function rawPayload(metadata: Record<string, string>): boolean {
+  const v = getMetadataValue(metadata, 'rawPayload');
+  if (v === undefined || v === '') return false;
+  const s = v.toLowerCase();
+  if (s === 'true' || s === '1' || s === 't') return true;
+  if (s === 'false' || s === '0' || s === 'f') return false;
+  throw Errors.pubsubRequestMetadata(`rawPayload value '${v}' is not a boolean`);
+}
+
+/** Bulk entries carry `event` as JSON; how it becomes bytes depends on its content type (§3.3). */
+export function bulkEventBytes(event: unknown, contentType: string): Buffer {
+  if (isJsonContentType(contentType) || contentType === CLOUDEVENT_CONTENT_TYPE)
+    return Buffer.from(JSON.stringify(event ?? null));
+  if (typeof event !== 'string')
+    throw Errors.pubsubEventsSer(`event for content type ${contentType} must be a string`);
+  if (contentType === 'application/octet-stream') return Buffer.from(event, 'base64');
+  return Buffer.from(event);
+}

@@ -1,0 +1,233 @@
+import { GrpcCode, isDaprError, type DaprError } from '../../errors/dapr-error.js';
+import { Errors } from '../../errors/catalogue.js';
+import {
+  BulkStoreErrors,
+  EtagInvalidError,
+  EtagMismatchError,
+  StateRequestError,
+} from '../../components/state/errors.js';
+import type {
+  BulkGetItem,
+  Consistency,
+  DeleteRequest,
+  GetResponse,
+  SetRequest,
+  StateOptions,
+  TransactionalOperation,
+} from '../../components/state/interface.js';
+import { isTransactional } from '../../components/state/interface.js';
+import { KEY_SEPARATOR, prefixKey } from '../../components/state/key-prefix.js';
+import type { LiveStateStore } from '../../runtime/compstore.js';
+import { componentOutbound, type UniversalContext } from './context.js';
+
+export interface StateItemInput {
+  key: string;
+  value: Buffer;
+  isBinary?: boolean;
+  etag?: string;
+  metadata?: Record<string, string>;
+  options?: StateOptions;
+  contentType?: string;
+}
+
+export interface DeleteInput {
+  key: string;
+  etag?: string;
+  metadata?: Record<string, string>;
+  options?: StateOptions;
+}
+
+/** Operation names of component calls, for metrics and spans (daprd's `operation` label values). */
+const OP = {
+  get: { operation: 'get' },
+  bulkGet: { operation: 'bulk_get' },
+  set: { operation: 'set' },
+  delete: { operation: 'delete' },
+  bulkDelete: { operation: 'bulk_delete' },
+  transaction: { operation: 'transaction' },
+} as const;
+
+export type TransactionInput = { operation: string; request: StateItemInput | DeleteInput };
+
+/**
+ * The state API written once for every transport: validation, store lookup, key prefix,
+ * resiliency, and the mapping of store errors to Dapr's errors.
+ */
+export class StateApi {
+  constructor(private readonly ctx: UniversalContext) {}
+
+  /** The store or the Dapr error for a missing one. */
+  store(name: string): LiveStateStore {
+    const s = this.ctx.compStore.getStateStore(name);
+    if (s) return s;
+    if (this.ctx.compStore.stateStoreCount() === 0)
+      throw Errors.stateStoresNotConfigured(this.ctx.appId, name);
+    throw Errors.stateStoreNotFound(name, this.ctx.appId);
+  }
+
+  async get(
+    storeName: string,
+    key: string,
+    metadata: Record<string, string> = {},
+    consistency?: Consistency,
+  ): Promise<GetResponse | undefined> {
+    const s = this.store(storeName);
+    const k = this.key(s, key);
+    try {
+      return await componentOutbound(
+        this.ctx,
+        s.name,
+        'state',
+      )(() => s.store.get({ key: k, metadata, consistency }), OP.get);
+    } catch (err) {
+      throw Errors.stateGet(key, storeName, err);
+    }
+  }
+
+  async getBulk(
+    storeName: string,
+    keys: string[],
+    parallelism = 0,
+    metadata: Record<string, string> = {},
+  ): Promise<BulkGetItem[]> {
+    const s = this.store(storeName);
+    const reqs = keys.map((key) => ({ key: this.key(s, key), metadata }));
+    let items: BulkGetItem[];
+    try {
+      items = await componentOutbound(
+        this.ctx,
+        s.name,
+        'state',
+      )(() => s.store.bulkGet(reqs, parallelism), OP.bulkGet);
+    } catch (err) {
+      throw Errors.stateBulkGet(storeName, err);
+    }
+    // Answer with the caller's keys, one item per requested key, in request order.
+    const byStoredKey = new Map(items.map((i) => [i.key, i]));
+    return keys.map((key, i) => ({ ...(byStoredKey.get(reqs[i].key) ?? {}), key }));
+  }
+
+  async save(storeName: string, items: StateItemInput[]): Promise<void> {
+    const s = this.store(storeName);
+    if (items.length === 0) return;
+    try {
+      const reqs: SetRequest[] = items.map((i) => this.setRequest(s, i));
+      const run = componentOutbound(this.ctx, s.name, 'state');
+      await run(() => (reqs.length === 1 ? s.store.set(reqs[0]) : s.store.bulkSet(reqs)), OP.set);
+    } catch (err) {
+      throw storeWriteError(err, (status, code, e) => Errors.stateSave(status, code, storeName, e));
+    }
+  }
+
+  async delete(storeName: string, input: DeleteInput): Promise<void> {
+    const s = this.store(storeName);
+    try {
+      const req = this.deleteRequest(s, input);
+      await componentOutbound(this.ctx, s.name, 'state')(() => s.store.delete(req), OP.delete);
+    } catch (err) {
+      throw storeWriteError(err, (status, code, e) => Errors.stateDelete(status, code, input.key, e));
+    }
+  }
+
+  async deleteBulk(storeName: string, inputs: DeleteInput[]): Promise<void> {
+    const s = this.store(storeName);
+    if (inputs.length === 0) return;
+    try {
+      const reqs = inputs.map((i) => this.deleteRequest(s, i));
+      await componentOutbound(this.ctx, s.name, 'state')(() => s.store.bulkDelete(reqs), OP.bulkDelete);
+    } catch (err) {
+      throw storeWriteError(err, (status, code, e) =>
+        Errors.stateDelete(status, code, inputs.map((i) => i.key).join(','), e),
+      );
+    }
+  }
+
+  async transaction(
+    storeName: string,
+    operations: TransactionInput[],
+    metadata: Record<string, string> = {},
+  ): Promise<void> {
+    const s = this.store(storeName);
+    if (!isTransactional(s.store)) throw Errors.stateTransactionsNotSupported(storeName);
+    const max = s.store.multiMaxSize?.();
+    if (max !== undefined && max > 0 && operations.length > max)
+      throw Errors.stateTooManyTransactionalOps(storeName, operations.length, max);
+    if (operations.length === 0) return;
+    const ops: TransactionalOperation[] = this.transactionOps(s, operations, metadata);
+    const store = s.store;
+    try {
+      await componentOutbound(this.ctx, s.name, 'state')(() => store.multi(ops, metadata), OP.transaction);
+    } catch (err) {
+      throw Errors.stateTransaction(err);
+    }
+  }
+
+  private transactionOps(
+    s: LiveStateStore,
+    operations: TransactionInput[],
+    metadata: Record<string, string>,
+  ): TransactionalOperation[] {
+    return operations.map((op): TransactionalOperation => {
+      if (!op.request || typeof op.request !== 'object')
+        throw Errors.malformedRequest(`operation ${op.operation} has no request`);
+      const withMeta = { ...op.request, metadata: { ...metadata, ...(op.request.metadata ?? {}) } };
+      if (op.operation === 'upsert') {
+        if (!('value' in withMeta) || withMeta.value === undefined)
+          throw Errors.malformedRequest(`upsert operation for key ${withMeta.key} has no value`);
+        return { operation: 'upsert', request: this.setRequest(s, withMeta) };
+      }
+      if (op.operation === 'delete') return { operation: 'delete', request: this.deleteRequest(s, withMeta) };
+      throw Errors.stateNotSupportedOperation(op.operation);
+    });
+  }
+
+  private key(s: LiveStateStore, key: unknown): string {
+    if (typeof key !== 'string' || key === '') throw Errors.stateKeyMissing();
+    if (key.includes(KEY_SEPARATOR)) throw Errors.stateIllegalKey(key, s.name);
+    return prefixKey(s.keyPrefix, key);
+  }
+
+  private setRequest(s: LiveStateStore, i: StateItemInput): SetRequest {
+    const options = i.options ?? {};
+    checkOptions(options);
+    return {
+      key: this.key(s, i.key),
+      value: i.value,
+      isBinary: i.isBinary,
+      etag: i.etag ?? undefined,
+      metadata: i.metadata ?? {},
+      options,
+      contentType: i.contentType,
+    };
+  }
+
+  private deleteRequest(s: LiveStateStore, i: DeleteInput): DeleteRequest {
+    const options = i.options ?? {};
+    checkOptions(options);
+    return { key: this.key(s, i.key), etag: i.etag || undefined, metadata: i.metadata ?? {}, options };
+  }
+}
+
+/** Unknown option values are a store error (500), as daprd's state.CheckRequestOptions makes them. */
+function checkOptions(o: StateOptions): void {
+  const c = o.concurrency as string | undefined;
+  if (c !== undefined && c !== '' && c !== 'first-write' && c !== 'last-write') {
+    throw new StateRequestError(`unrecognized concurrency model '${c}'`);
+  }
+  const k = o.consistency as string | undefined;
+  if (k !== undefined && k !== '' && k !== 'strong' && k !== 'eventual') {
+    throw new StateRequestError(`unrecognized consistency model '${k}'`);
+  }
+}
+
+/** Maps a store write error: etag mismatch 409/ABORTED, invalid etag 400/INVALID_ARGUMENT, else 500. */
+function storeWriteError(
+  err: unknown,
+  make: (status: number, code: GrpcCode, e: unknown) => DaprError,
+): DaprError {
+  if (isDaprError(err)) return err;
+  const e = err instanceof BulkStoreErrors ? err.primary : err;
+  if (e instanceof EtagMismatchError) return make(409, GrpcCode.ABORTED, err);
+  if (e instanceof EtagInvalidError) return make(400, GrpcCode.INVALID_ARGUMENT, err);
+  return make(500, GrpcCode.INTERNAL, err);
+}

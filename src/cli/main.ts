@@ -1,0 +1,49 @@
+#!/usr/bin/env -S node --max-semi-space-size=4
+import { readFileSync } from 'node:fs';
+import { helpText } from './help.js';
+import { parseArgs, UsageError } from './parse-args.js';
+import { runCommand } from './run.js';
+import { sidecarCommand } from './sidecar.js';
+
+const CONFIG_ERRORS = new Set([
+  'ResourceError',
+  'ComponentInitError',
+  'ComponentMetadataError',
+  'SubscriptionError',
+]);
+
+async function main(argv: string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  if (cmd === '--version' || cmd === 'version') {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+      version: string;
+    };
+    process.stdout.write(`daprts ${pkg.version}\n`);
+    return 0;
+  }
+  if (cmd !== 'run' && cmd !== 'sidecar') {
+    process.stdout.write(helpText('root') + '\n');
+    return cmd === undefined || cmd === '--help' || cmd === '-h' || cmd === 'help' ? 0 : 2;
+  }
+  // The sidecar replaces daprd in a pod: it listens on every interface unless told otherwise.
+  const parsed = parseArgs(rest, process.env, cmd === 'sidecar' ? { 'dapr-listen-addresses': '' } : {});
+  if (parsed.help) {
+    process.stdout.write(helpText(cmd) + '\n');
+    return 0;
+  }
+  if (cmd === 'sidecar' && parsed.command.length > 0)
+    throw new UsageError(`unexpected argument: ${parsed.command[0]}`);
+  return cmd === 'run' ? runCommand(parsed.options, parsed.command) : sidecarCommand(parsed.options);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    // Configuration problems (flags, resource files, component init) are the user's to fix: the
+    // message names the file, resource and field. Anything else is a bug: show the stack.
+    const expected = err instanceof UsageError || (err instanceof Error && CONFIG_ERRORS.has(err.name));
+    const text = expected ? (err as Error).message : ((err as Error)?.stack ?? String(err));
+    process.stderr.write(`daprts: ${text}\n`);
+    process.exit(err instanceof UsageError ? 2 : 1);
+  },
+);

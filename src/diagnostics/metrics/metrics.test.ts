@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { errorCategory } from './error-codes.js';
+import { noMetrics } from './metrics.js';
+import { PromMetrics } from './prom.js';
+
+describe('PromMetrics', () => {
+  it("renders daprd's names and labels", async () => {
+    const m = new PromMetrics({
+      appId: 'app',
+      namespace: 'ns',
+      recordErrorCodes: true,
+      latencyBuckets: [1, 10],
+    });
+    m.httpServerRequest('GET', '/v1.0/state/{storeName}/{key}', 200, 3, 0, 10);
+    m.httpServerRequest('BREW', '', 404, 1, 0, 0);
+    m.componentCall('state', 'store', 'get', true, 2);
+    m.componentCall('pubsub_egress', 'ps', 'publish', false, 2, 'orders');
+    m.pubsubIngress('ps', 'orders', 'retry', 5);
+    m.jobTriggered(true, 4);
+    m.errorCode('ERR_STATE_STORE_NOT_FOUND');
+    const text = await m.render();
+    expect(text).toContain(
+      'dapr_http_server_request_count{app_id="app",method="GET",path="/v1.0/state/{storeName}/{key}",status="200"} 1',
+    );
+    expect(text).toContain(
+      'dapr_http_server_request_count{app_id="app",method="UNKNOWN",path="",status="404"} 1',
+    );
+    expect(text).toContain('dapr_http_server_latency_bucket{le="10",app_id="app",method="GET"');
+    expect(text).toContain(
+      'dapr_component_state_count{app_id="app",component="store",namespace="ns",operation="get",success="true"} 1',
+    );
+    expect(text).toContain(
+      'dapr_component_pubsub_egress_count{app_id="app",component="ps",namespace="ns",success="false",topic="orders"} 1',
+    );
+    expect(text).toContain(
+      'dapr_component_pubsub_ingress_count{app_id="app",component="ps",namespace="ns",process_status="retry",status="retry",topic="orders"} 1',
+    );
+    expect(text).toContain(
+      'dapr_component_job_success_count{app_id="app",namespace="ns",operation="job_trigger_op"} 1',
+    );
+    expect(text).toContain(
+      'dapr_error_code_total{app_id="app",category="state",error_code="ERR_STATE_STORE_NOT_FOUND"} 1',
+    );
+  });
+
+  it('excludeVerbs drops the method label value; without recordErrorCodes there is no error metric', async () => {
+    const m = new PromMetrics({ appId: 'app', namespace: '', excludeVerbs: true });
+    m.httpServerRequest('GET', '/x', 200, 1, 0, 0);
+    m.errorCode('ERR_INTERNAL');
+    const text = await m.render();
+    expect(text).toContain('method=""');
+    expect(text).not.toContain('dapr_error_code_total');
+  });
+
+  it('noMetrics is off and renders nothing', async () => {
+    expect(noMetrics.enabled).toBe(false);
+    expect(await noMetrics.render()).toBe('');
+  });
+});
+
+describe('errorCategory', () => {
+  it.each([
+    ['ERR_STATE_GET', 'state'],
+    ['ERR_MALFORMED_REQUEST', 'state'],
+    ['ERR_PUBSUB_NOT_FOUND', 'pubsub'],
+    ['ERR_TOPIC_NAME_EMPTY', 'pubsub'],
+    ['ERR_SECRET_STORE_NOT_FOUND', 'secret'],
+    ['ERR_PERMISSION_DENIED', 'secret'],
+    ['DAPR_SCHEDULER_SCHEDULE_JOB', 'job'],
+    ['ERR_HEALTH_NOT_READY', 'health'],
+    ['ERR_DIRECT_INVOKE', 'service-invocation'],
+    ['ERR_BAD_REQUEST', 'common'],
+  ])('%s → %s', (code, category) => expect(errorCategory(code)).toBe(category));
+});

@@ -1,0 +1,58 @@
+/** daprd's default latency buckets (ms). */
+export const DEFAULT_LATENCY_BUCKETS = [
+  1, 2, 3, 4, 5, 6, 8, 10, 13, 16, 20, 25, 30, 40, 50, 65, 80, 100, 130, 160, 200, 250, 300, 400, 500, 650,
+  800, 1_000, 2_000, 5_000, 10_000, 20_000, 50_000, 100_000,
+];
+
+/** The component blocks with call metrics (`dapr_component_<block>_count` / `_latencies`). */
+export type ComponentBlock = 'state' | 'secret' | 'pubsub_egress';
+
+/** What a delivery to the app came to (`process_status` of pub/sub ingress). */
+export type IngressStatus = 'success' | 'retry' | 'drop';
+
+/**
+ * The runtime's metrics, with daprd's names and labels. Labels are bounded by construction: app id,
+ * component names, operations, topics, HTTP route templates and status codes — never keys, ids or
+ * raw URLs.
+ */
+export interface Metrics {
+  readonly enabled: boolean;
+  /** One API request: `path` is the route template ('' for unmatched routes). */
+  httpServerRequest(
+    method: string,
+    path: string,
+    status: number,
+    elapsedMs: number,
+    reqBytes: number,
+    resBytes: number,
+  ): void;
+  /** One call to a component (state op, secret get, publish). */
+  componentCall(
+    block: ComponentBlock,
+    component: string,
+    operation: string,
+    success: boolean,
+    elapsedMs: number,
+    topic?: string,
+  ): void;
+  /** One delivery attempt to the app. */
+  pubsubIngress(component: string, topic: string, status: IngressStatus, elapsedMs: number): void;
+  /** One job trigger delivered to the app. */
+  jobTriggered(success: boolean, elapsedMs: number): void;
+  /** An API error answered with this code (`dapr_error_code_total`, when `recordErrorCodes` is on). */
+  errorCode(code: string): void;
+  /** The Prometheus text exposition. */
+  render(): Promise<string>;
+  readonly contentType: string;
+}
+
+export const noMetrics: Metrics = {
+  enabled: false,
+  httpServerRequest: () => {},
+  componentCall: () => {},
+  pubsubIngress: () => {},
+  jobTriggered: () => {},
+  errorCode: () => {},
+  render: () => Promise.resolve(''),
+  contentType: 'text/plain; version=0.0.4; charset=utf-8',
+};

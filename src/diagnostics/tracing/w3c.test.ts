@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { formatTraceparent, isSampled, parseTraceparent } from './w3c.js';
+
+const TP = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+
+describe('traceparent', () => {
+  it('parses a valid header and writes it back', () => {
+    const p = parseTraceparent(TP)!;
+    expect(p).toEqual({ traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', flags: 1 });
+    expect(isSampled(p)).toBe(true);
+    expect(formatTraceparent(p.traceId, p.spanId, p.flags)).toBe(TP);
+    expect(isSampled(parseTraceparent(TP.replace(/01$/, '00'))!)).toBe(false);
+  });
+
+  it.each([
+    ['empty', ''],
+    ['all-zero trace id', '00-00000000000000000000000000000000-b7ad6b7169203331-01'],
+    ['all-zero span id', '00-0af7651916cd43dd8448eb211c80319c-0000000000000000-01'],
+    ['upper case', TP.toUpperCase()],
+    ['version ff', TP.replace(/^00/, 'ff')],
+    ['extra field on version 00', `${TP}-xyz`],
+    ['short trace id', '00-0af7651916cd43dd8448eb211c8031-b7ad6b7169203331-01'],
+    ['bad flags', TP.replace(/01$/, 'zz')],
+  ])('rejects %s', (_what, header) => {
+    expect(parseTraceparent(header)).toBeUndefined();
+  });
+
+  it('accepts a later version with extra fields', () => {
+    expect(parseTraceparent(`01-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01-extra`)?.spanId).toBe(
+      'b7ad6b7169203331',
+    );
+  });
+});

@@ -1,0 +1,48 @@
+/** W3C Trace Context (`traceparent` / `tracestate`), parsed and written without any SDK. */
+
+/** The trace headers of a request or message (either may be absent). */
+export interface TraceHeaders {
+  traceparent?: string;
+  tracestate?: string;
+}
+
+export interface ParsedTraceparent {
+  traceId: string;
+  spanId: string;
+  /** Trace flags byte; bit 0 is "sampled". */
+  flags: number;
+}
+
+const HEX32 = /^[0-9a-f]{32}$/;
+const HEX16 = /^[0-9a-f]{16}$/;
+const HEX2 = /^[0-9a-f]{2}$/;
+const ZERO32 = '0'.repeat(32);
+const ZERO16 = '0'.repeat(16);
+
+/**
+ * Parses a `traceparent` header: `version-traceid-parentid-flags`, lower-case hex, no all-zero
+ * ids, version `ff` invalid; version 00 has exactly four fields, later versions may add more.
+ */
+export function parseTraceparent(header: string | undefined): ParsedTraceparent | undefined {
+  if (!header) return undefined;
+  const parts = header.trim().split('-');
+  if (parts.length < 4) return undefined;
+  const [version, traceId, spanId, flags] = parts;
+  if (!HEX2.test(version) || version === 'ff') return undefined;
+  if (version === '00' && parts.length !== 4) return undefined;
+  if (!HEX32.test(traceId) || traceId === ZERO32) return undefined;
+  if (!HEX16.test(spanId) || spanId === ZERO16) return undefined;
+  if (!HEX2.test(flags)) return undefined;
+  return { traceId, spanId, flags: parseInt(flags, 16) };
+}
+
+export function formatTraceparent(traceId: string, spanId: string, flags: number): string {
+  return `00-${traceId}-${spanId}-${(flags & 0xff).toString(16).padStart(2, '0')}`;
+}
+
+export function isSampled(p: ParsedTraceparent): boolean {
+  return (p.flags & 1) === 1;
+}
+
+/** daprd drops a `tracestate` longer than this instead of forwarding it. */
+export const MAX_TRACESTATE_LENGTH = 512;

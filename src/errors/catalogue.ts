@@ -1,0 +1,428 @@
+import { DaprError, GrpcCode, errorInfo, errorMessage, resourceInfo } from './dapr-error.js';
+
+/**
+ * The catalogue of API errors, one factory per code. Codes, statuses and messages follow
+ * daprd (pkg/messages/predefined.go, pkg/api/errors/*.go). The codes are API contract:
+ * `catalogue.test.ts` checks that each factory yields its own code.
+ */
+export const Errors = {
+  // ### Common
+  malformedRequest: (msg: string, reason?: string) =>
+    new DaprError({
+      errorCode: 'ERR_MALFORMED_REQUEST',
+      httpStatus: 400,
+      grpcCode: GrpcCode.INVALID_ARGUMENT,
+      message: `failed deserializing HTTP body: ${msg}`,
+      details: reason ? [errorInfo(reason)] : undefined,
+    }),
+  badRequest: (msg: string) =>
+    new DaprError({
+      errorCode: 'ERR_BAD_REQUEST',
+      httpStatus: 400,
+      grpcCode: GrpcCode.INVALID_ARGUMENT,
+      message: msg,
+    }),
+  bodyRead: (msg: string) =>
+    new DaprError({
+      errorCode: 'ERR_BODY_READ',
+      httpStatus: 400,
+      grpcCode: GrpcCode.INVALID_ARGUMENT,
+      message: msg,
+    }),
+  /**
+   * daprd caps bodies with a LimitReadCloser: the read fails with "stream too large" and the handler
+   * reports it as its own read/parse error, always a 400 (ERR_BODY_READ here; JSON routes turn it
+   * into ERR_MALFORMED_REQUEST as daprd's json.Decoder does).
+   */
+  bodyTooLarge: (limit: number) =>
+    new DaprError({
+      errorCode: 'ERR_BODY_READ',
+      httpStatus: 400,
+      grpcCode: GrpcCode.RESOURCE_EXHAUSTED,
+      message: `failed to read request body: stream too large (the limit is ${limit} bytes)`,
+    }),
+  notFound: (path: string) =>
+    new DaprError({
+      errorCode: 'ERR_NOT_FOUND',
+      httpStatus: 404,
+      grpcCode: GrpcCode.NOT_FOUND,
+      message: `the path ${path} does not exist on this runtime`,
+    }),
+  /** daprd's answer to a path no route matches: its fallback is service invocation by `dapr-app-id`. */
+  directInvokeNoAppId: () =>
+    new DaprError({
+      errorCode: 'ERR_DIRECT_INVOKE',
+      httpStatus: 404,
+      grpcCode: GrpcCode.NOT_FOUND,
+      message: 'failed getting app id either from the URL path or the header dapr-app-id',
+    }),
+  methodNotAllowed: (method: string, path: string) =>
+    new DaprError({
+      errorCode: 'ERR_METHOD_NOT_ALLOWED',
+      httpStatus: 405,
+      grpcCode: GrpcCode.UNIMPLEMENTED,
+      message: `method ${method} is not allowed on ${path}`,
+    }),
+  internal: (err: unknown) =>
+    new DaprError({
+      errorCode: 'ERR_INTERNAL',
+      httpStatus: 500,
+      grpcCode: GrpcCode.INTERNAL,
+      message: `internal error: ${errorMessage(err)}`,
+      cause: err,
+    }),
+  apiUnimplemented: (what: string) =>
+    new DaprError({
+      errorCode: 'ERR_API_UNIMPLEMENTED',
+      httpStatus: 501,
+      grpcCode: GrpcCode.UNIMPLEMENTED,
+      message: `${what} is not implemented`,
+    }),
+
+  // ### Health
+  healthNotReady: () =>
+    new DaprError({
+      errorCode: 'ERR_HEALTH_NOT_READY',
+      httpStatus: 500,
+      grpcCode: GrpcCode.INTERNAL,
+      message: 'dapr is not ready',
+    }),
+  outboundHealthNotReady: () =>
+    new DaprError({
+      errorCode: 'ERR_OUTBOUND_HEALTH_NOT_READY',
+      httpStatus: 500,
+      grpcCode: GrpcCode.INTERNAL,
+      message: 'dapr outbound is not ready',
+    }),
+  healthAppIdNotMatch: () =>
+    new DaprError({
+      errorCode: 'ERR_HEALTH_APPID_NOT_MATCH',
+      httpStatus: 500,
+      grpcCode: GrpcCode.INTERNAL,
+      message: 'dapr app-id does not match',
+    }),
+
+  // ### State management
+  stateStoresNotConfigured: (appId: string, name = '') =>
+    new DaprError({
+      errorCode: 'ERR_STATE_STORE_NOT_CONFIGURED',
+      httpStatus: 500,
+      grpcCode: GrpcCode.FAILED_PRECONDITION,
+      message: name ? `state store ${name} is not configured` : 'state store is not configured',
+      details: [errorInfo('DAPR_STATE_NOT_CONFIGURED', { appID: appId })],
+    }),
+  stateStoreNotFound: (name: string, appId: string) =>
+    new DaprError({
+      errorCode: 'ERR_STATE_STORE_NOT_FOUND',
+      httpStatus: 400,
+      grpcCode: GrpcCode.INVALID_ARGUMENT,
+      message: `state store ${name} is not found`,
+      // daprd sets skipResourceInfo here: ErrorInfo only (pkg/api/errors/state.go NotFound).
+      details: [errorInfo('DAPR_STATE_NOT_FOUND', appId ? { appID: appId } : undefined)],
+    }),
+  /** daprd's StateStore(name).InvalidKeyName: BadRequest field violation, ResourceInfo and ErrorInfo. */
+  stateIllegalKey: (key: string, store: string) => {
+    const message = `input key/keyPrefix '${key}' can't contain '||'`;
+    return new DaprError({
+      errorCode: 'ERR_MALFORMED_REQUEST',
+      httpStatus: 400,
+      grpcCode: GrpcCode.INVALID_ARGUMENT,
+      message,
+      details: [
+        {
+          '@type': 'type.googleapis.com/google.rpc.BadRequest',
+          field_violations: [{ field: key, description: message }],
+        },
+        resourceInfo('state', store, ''),
+        errorInfo('DAPR_STATE_ILLEGAL_KEY'),
+      ],
+    });
+  },
+  /** A save item without `key` (daprd's legacy error: no details). */
+  stateKeyMissing: () =>
+    new DaprError({
+      errorCode: 'ERR_MALFORMED_REQUEST',
+      httpStatus: 400,
+      grpcCode: GrpcCode.INVALID_ARGUMENT,
+      message: '"key" is a required field',
+    }),
+  stateGet: (key: string, store: string, err: unknown) =>
+    new DaprError({
+      errorCode: 'ERR_STATE_GET',
+      httpStatus: 500,
+      grpcCode: GrpcCode.INTERNAL,
+      message: `fail to get ${key} from state store ${store}: ${errorMessage(err)}`,
+      cause: err,
+    }),
+  stateBulkGet: (store: string, err: unknown) =>
+    new DaprError({
+      errorCode: 'ERR_STATE_BULK_GET',
+      httpStatus: 500,
+      grpcCode: GrpcCode.INTERNAL,
+      message: `failed getting bulk state from state store ${store}: ${errorMessage(err)}`,
+      cause: err,
+    }),
+  stateSave: (httpStatus: number, grpcCode: GrpcCode, store: string, err: unknown) =>
+    new DaprError({
+      errorCode: 'ERR_STATE_SAVE',
+      httpStatus,
+      grpcCode,
+      message: `failed saving state in state store ${store}: ${errorMessage(err)}`,
+      cause: err,
+    }),
+  stateDelete: (httpStatus: number, grpcCode: GrpcCode, key: string, err: unknown) =>
+    new DaprError({
+      errorCode: 'ERR_STATE_DELETE',
+      httpStatus,
+      grpcCode,
+      message: `failed deleting state with key ${key}: ${errorMessage(err)}`,
+      cause: err,
+    }),
+  stateTransaction: (err: unknown) =>
+    new DaprError({
+      errorCode: 'ERR_STATE_TRANSACTION',
+      httpStatus: 500,
+      grpcCode: GrpcCode.INTERNAL,
+      message: `error while executing state transaction: ${errorMessage(err)}`,
+      cause: err,
+    }),
+  stateTransactionsNotSupported: (store: string) =>
+    new DaprError({
+      errorCode: 'ERR_STATE_STORE_NOT_SUPPORTED',
+      httpStatus: 500,
+      grpcCode: GrpcCode.INTERNAL,
+      message: `state store ${store} doesn't support transactions`,
+      details: [errorInfo('DAPR_STATE_TRANSACTIONS_NOT_SUPPORTED'), resourceInfo('state', store, '')],
+    }),
+  stateQueryNotSupported: (store: string) =>
+    new DaprError({
+      errorCode: 'ERR_STATE_STORE_NOT_SUPPORTED',
+      httpStatus: 500,
+      grpcCode: GrpcCode.INTERNAL,
+      message: `state store ${store} doesn't support query`,
+      details: [errorInfo('DAPR_STATE_QUERYING_NOT_SUPPORTED'), resourceInfo('state', store, '')],
+    }),
+  stateTooManyTransactionalOps: (store: string, count: number, max: number) =>
+    new DaprError({
+      errorCode: 'ERR_STATE_STORE_TOO_MANY_TRANSACTIONS',
+      httpStatus: 400,
+      grpcCode: GrpcCode.INVALID_ARGUMENT,
+      message: `the transaction contains ${count} operations, which is more than what the state store supports: ${max}`,
+      details: [
+        errorInfo('DAPR_STATE_TOO_MANY_TRANSACTIONS', {
+          currentOpsTransaction: String(count),
+          maxOpsPerTransaction: String(max),
+        }),
+        resourceInfo('state', store, ''),
+      ],
+    }),
+  stateNotSupportedOperation: (op: string) =>
+    new DaprError({
+      errorCode: 'ERR_NOT_SUPPORTED_STATE_OPERATION',
+      httpStatus: 400,
+      grpcCode: GrpcCode.UNIMPLEMENTED,
+      message: `operation type ${op} not supported`,
+    }),
+  stateQuery: (store: string, err: unknown) =>
+    new DaprError({
+      errorCode: 'ERR_STATE_QUERY',
+      httpStatus: 500,
+      grpcCode: GrpcCode.INTERNAL,
+      message: `failed query in state store ${store}: ${errorMessage(err)}`,
+      cause: err,
+    }),
+
+  // ### Pub/sub
+  pubsubNotFound: (name: string, appId: string) =>
+    new DaprError({
+      errorCode: 'ERR_PUBSUB_NOT_FOUND',
+      httpStatus: 404,
+      grpcCode: GrpcCode.INVALID_ARGUMENT,
+      message: `pubsub ${name} is not found`,
+      details: [errorInfo('DAPR_PUBSUB_NOT_FOUND', { appID: appId })],
+    }),
+  pubsubNotConfigured: (appId: string) =>
+    new DaprError({
+      errorCode: 'ERR_PUBSUB_NOT_CONFIGURED',
+      httpStatus: 400,
+      grpcCode: GrpcCode.FAILED_PRECONDITION,
+      message: 'pubsub is not configured',
+      details: [errorInfo('DAPR_PUBSUB_NOT_CONFIGURED', { appID: appId })],
+    }),
+  pubsubEmpty: (appId: string) =>
+    new DaprError({
+      errorCode: 'ERR_PUBSUB_EMPTY',
+      httpStatus: 404,
+      grpcCode: GrpcCode.INVALID_ARGUMENT,
+      message: 'pubsub name is empty',
+      details: [errorInfo('DAPR_PUBSUB_NAME_EMPTY', { appID: appId })],
+    }),
+  topicEmpty: (pubsub: string, appId: string) =>
+    new DaprError({
+      errorCode: 'ERR_TOPIC_NAME_EMPTY',
+      httpStatus: 404,
+      grpcCode: GrpcCode.INVALID_ARGUMENT,
+      message: `topic is empty in pubsub ${pubsub}`,
+      details: [errorInfo('DAPR_PUBSUB_TOPIC_NAME_EMPTY', { appID: appId })],
+    }),
+  pubsubForbidden: (topic: string, pubsub: string, appId: string) =>
+    new DaprError({
+      errorCode: 'ERR_PUBSUB_FORBIDDEN',
+      httpStatus: 403,
+      grpcCode: GrpcCode.PERMISSION_DENIED,
+      message: `topic ${topic} is not allowed for app id ${appId}`,
+      details: [errorInfo('DAPR_PUBSUB_FORBIDDEN', { appID: appId, pubsubName: pubsub, topic })],
+    }),
+  pubsubRequestMetadata: (msg: string) =>
+    new DaprError({
+      errorCode: 'ERR_PUBSUB_REQUEST_METADATA',
+      httpStatus: 400,
+      grpcCode: GrpcCode.INVALID_ARGUMENT,
+      message: `failed deserializing metadata: ${msg}`,
+      details: [errorInfo('DAPR_PUBSUB_METADATA_DESERIALIZATION')],
+    }),
+  pubsubCloudEventsSer: (topic: string, pubsub: string, err: unknown) =>
+    new DaprError({
+      errorCode: 'ERR_PUBSUB_CLOUD_EVENTS_SER',
+      httpStatus: 500,
+      grpcCode: GrpcCode.INTERNAL,
+      message: `error when marshalling cloud event envelope for topic ${topic} pubsub ${pubsub}: ${errorMessage(err)}`,
+      details: [errorInfo('DAPR_PUBSUB_CLOUD_EVENT_CREATION')],
+    }),
+  pubsubEventsSer: (msg: string) =>
+    new DaprError({
+      errorCode: 'ERR_PUBSUB_EVENTS_SER',
+      httpStatus: 400,
+      grpcCode: GrpcCode.INVALID_ARGUMENT,
+      message: msg,
+      details: [errorInfo('DAPR_PUBSUB_MARSHAL_EVENTS')],
+    }),
+  pubsubPublishMessage: (topic: string, pubsub: string, err: unknown, extra?: Record<string, unknown>) =>
+    new DaprError({
+      errorCode: 'ERR_PUBSUB_PUBLISH_MESSAGE',
+      httpStatus: 500,
+      grpcCode: GrpcCode.INTERNAL,
+      message: `error when publish to topic ${topic} in pubsub ${pubsub}: ${errorMessage(err)}`,
+      details: [errorInfo('DAPR_PUBSUB_PUBLISH_MESSAGE', { topic, pubsubName: pubsub })],
+      cause: err,
+      extra,
+    }),
+
+  // ### Secrets
+  // Legacy bodies without details, as daprd's messages.ErrSecret* (pkg/messages/predefined.go).
+  secretStoresNotConfigured: () =>
+    new DaprError({
+      errorCode: 'ERR_SECRET_STORES_NOT_CONFIGURED',
+      httpStatus: 500,
+      grpcCode: GrpcCode.FAILED_PRECONDITION,
+      message: 'secret store is not configured',
+    }),
+  /** 401, not 404: daprd's status for an unknown secret store. */
+  secretStoreNotFound: (name: string) =>
+    new DaprError({
+      errorCode: 'ERR_SECRET_STORE_NOT_FOUND',
+      httpStatus: 401,
+      grpcCode: GrpcCode.INVALID_ARGUMENT,
+      message: `failed finding secret store with key ${name}`,
+    }),
+  secretPermissionDenied: (key: string, store: string) =>
+    new DaprError({
+      errorCode: 'ERR_PERMISSION_DENIED',
+      httpStatus: 403,
+      grpcCode: GrpcCode.PERMISSION_DENIED,
+      message: `access denied by policy to get ${goQuote(key)} from ${goQuote(store)}`,
+    }),
+  secretGet: (key: string, store: string, err: unknown) =>
+    new DaprError({
+      errorCode: 'ERR_SECRET_GET',
+      httpStatus: 500,
+      grpcCode: GrpcCode.INTERNAL,
+      message: `failed getting secret with key ${key} from secret store ${store}: ${errorMessage(err)}`,
+      cause: err,
+    }),
+  secretBulkGet: (store: string, err: unknown) =>
+    new DaprError({
+      errorCode: 'ERR_SECRET_GET',
+      httpStatus: 500,
+      grpcCode: GrpcCode.INTERNAL,
+      message: `failed getting secrets from secret store ${store}: ${errorMessage(err)}`,
+      cause: err,
+    }),
+
+  // ### Jobs
+  // daprd builds these with dapr/kit's rich errors and no legacy tag, so `errorCode` is the
+  // ErrorInfo reason; `metadata` is `{appID, namespace}` (pkg/api/errors/scheduler.go).
+  jobEmpty: (metadata: Record<string, string>) => schedulerEmpty('Job', 'DAPR_SCHEDULER_EMPTY', metadata),
+  jobNameEmpty: (metadata: Record<string, string>) =>
+    schedulerEmpty('Name', 'DAPR_SCHEDULER_JOB_NAME_EMPTY', metadata),
+  jobScheduleEmpty: (metadata: Record<string, string>) =>
+    schedulerEmpty('Schedule', 'DAPR_SCHEDULER_SCHEDULE_EMPTY', metadata),
+  /** `name` given in the body of `POST /jobs/{name}`. */
+  jobNameInBody: (appId: string) =>
+    new DaprError({
+      errorCode: 'DAPR_SCHEDULER_JOB_NAME',
+      httpStatus: 400,
+      grpcCode: GrpcCode.INVALID_ARGUMENT,
+      message: 'Set the job name in the url only',
+      details: [errorInfo('DAPR_SCHEDULER_JOB_NAME', { appID: appId })],
+    }),
+  /** The scheduler refused the job; the HTTP status follows the gRPC code (409 AlreadyExists, else 500). */
+  jobSchedule: (grpcCode: GrpcCode, reason: string, metadata: Record<string, string>, cause?: unknown) =>
+    new DaprError({
+      errorCode: 'DAPR_SCHEDULER_SCHEDULE_JOB',
+      httpStatus:
+        grpcCode === GrpcCode.ALREADY_EXISTS ? 409 : grpcCode === GrpcCode.INVALID_ARGUMENT ? 400 : 500,
+      grpcCode,
+      message: `failed to schedule job due to: ${reason}`,
+      details: [errorInfo('DAPR_SCHEDULER_SCHEDULE_JOB', metadata)],
+      cause,
+    }),
+  /** Any GET failure, a missing job included (daprd answers 500 for it). */
+  jobGet: (reason: string, metadata: Record<string, string>, cause?: unknown) =>
+    schedulerInternal('DAPR_SCHEDULER_GET_JOB', `failed to get job due to: ${reason}`, metadata, cause),
+  jobDelete: (reason: string, metadata: Record<string, string>, cause?: unknown) =>
+    schedulerInternal('DAPR_SCHEDULER_DELETE_JOB', `failed to delete job due to: ${reason}`, metadata, cause),
+  jobList: (reason: string, metadata: Record<string, string>, cause?: unknown) =>
+    schedulerInternal('DAPR_SCHEDULER_LIST_JOBS', `failed to list jobs due to: ${reason}`, metadata, cause),
+
+  // ### Metadata
+  metadataGet: (err: unknown) =>
+    new DaprError({
+      errorCode: 'ERR_METADATA_GET',
+      httpStatus: 500,
+      grpcCode: GrpcCode.INTERNAL,
+      message: `failed deserializing metadata: ${errorMessage(err)}`,
+    }),
+} as const;
+
+/** daprd's `apierrors.Empty`: "<what> is empty", 400, with the reason as errorCode. */
+function schedulerEmpty(what: string, reason: string, metadata: Record<string, string>): DaprError {
+  return new DaprError({
+    errorCode: reason,
+    httpStatus: 400,
+    grpcCode: GrpcCode.INVALID_ARGUMENT,
+    message: `${what} is empty`,
+    details: [errorInfo(reason, metadata)],
+  });
+}
+
+function schedulerInternal(
+  reason: string,
+  message: string,
+  metadata: Record<string, string>,
+  cause: unknown,
+): DaprError {
+  return new DaprError({
+    errorCode: reason,
+    httpStatus: 500,
+    grpcCode: GrpcCode.INTERNAL,
+    message,
+    details: [errorInfo(reason, metadata)],
+    cause,
+  });
+}
+
+/** Go's `%q` for ordinary text: a double-quoted string with `"` and `\` escaped. */
+function goQuote(s: string): string {
+  return JSON.stringify(s);
+}

@@ -1,0 +1,112 @@
+/** gRPC status codes used by the API (subset of google.rpc.Code). */
+export const GrpcCode = {
+  OK: 0,
+  CANCELLED: 1,
+  UNKNOWN: 2,
+  INVALID_ARGUMENT: 3,
+  DEADLINE_EXCEEDED: 4,
+  NOT_FOUND: 5,
+  ALREADY_EXISTS: 6,
+  PERMISSION_DENIED: 7,
+  RESOURCE_EXHAUSTED: 8,
+  FAILED_PRECONDITION: 9,
+  ABORTED: 10,
+  OUT_OF_RANGE: 11,
+  UNIMPLEMENTED: 12,
+  INTERNAL: 13,
+  UNAVAILABLE: 14,
+  UNAUTHENTICATED: 16,
+} as const;
+export type GrpcCode = (typeof GrpcCode)[keyof typeof GrpcCode];
+
+/** One entry of a rich error's `details` array, rendered as Dapr renders google.rpc detail types. */
+export type ErrorDetail =
+  | {
+      '@type': 'type.googleapis.com/google.rpc.ErrorInfo';
+      reason: string;
+      domain: string;
+      metadata?: Record<string, string>;
+    }
+  | {
+      '@type': 'type.googleapis.com/google.rpc.ResourceInfo';
+      resource_type: string;
+      resource_name: string;
+      owner: string;
+      description: string;
+    }
+  | {
+      '@type': 'type.googleapis.com/google.rpc.BadRequest';
+      field_violations: { field: string; description: string }[];
+    };
+
+export interface DaprErrorInit {
+  /** The `ERR_...` tag clients branch on. */
+  errorCode: string;
+  httpStatus: number;
+  grpcCode: GrpcCode;
+  message: string;
+  details?: ErrorDetail[];
+  cause?: unknown;
+  /** Extra top-level JSON fields (e.g. `failedEntries` for bulk publish). */
+  extra?: Record<string, unknown>;
+}
+
+/**
+ * The one error type the API layer understands: it carries everything both transports need
+ * (HTTP status + body, gRPC code + details). Anything else reaching a transport is an internal error.
+ */
+export class DaprError extends Error {
+  readonly errorCode: string;
+  readonly httpStatus: number;
+  readonly grpcCode: GrpcCode;
+  readonly details: ErrorDetail[] | undefined;
+  readonly extra: Record<string, unknown> | undefined;
+
+  constructor(init: DaprErrorInit) {
+    super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
+    this.name = 'DaprError';
+    this.errorCode = init.errorCode;
+    this.httpStatus = init.httpStatus;
+    this.grpcCode = init.grpcCode;
+    this.details = init.details;
+    this.extra = init.extra;
+  }
+
+  /** The JSON body Dapr writes for this error. */
+  toJSON(): Record<string, unknown> {
+    const body: Record<string, unknown> = { errorCode: this.errorCode, message: this.message };
+    if (this.details && this.details.length > 0) body.details = this.details;
+    if (this.extra) Object.assign(body, this.extra);
+    return body;
+  }
+}
+
+/** An ErrorInfo detail in the `dapr.io` domain. */
+export function errorInfo(reason: string, metadata?: Record<string, string>): ErrorDetail {
+  return {
+    '@type': 'type.googleapis.com/google.rpc.ErrorInfo',
+    reason,
+    domain: 'dapr.io',
+    ...(metadata ? { metadata } : {}),
+  };
+}
+
+export function resourceInfo(resourceType: string, resourceName: string, description: string): ErrorDetail {
+  return {
+    '@type': 'type.googleapis.com/google.rpc.ResourceInfo',
+    resource_type: resourceType,
+    resource_name: resourceName,
+    owner: '',
+    description,
+  };
+}
+
+export function isDaprError(err: unknown): err is DaprError {
+  return err instanceof DaprError;
+}
+
+/** Text of an unknown thrown value, for error messages. */
+export function errorMessage(err: unknown): string {
+  if (err instanceof Error) return err.message;
+  return String(err);
+}

@@ -1,0 +1,150 @@
+import { randomUUID } from 'node:crypto';
+import { getMetadataValue, parseDurationMs } from '../components/common/metadata.js';
+import { rfc3339Seconds } from '../components/common/time.js';
+
+export const CLOUDEVENT_CONTENT_TYPE = 'application/cloudevents+json';
+export const DEFAULT_EVENT_TYPE = 'com.dapr.event.sent';
+
+export type CloudEvent = Record<string, unknown> & {
+  id?: string;
+  source?: string;
+  type?: string;
+  specversion?: string;
+  datacontenttype?: string;
+  topic?: string;
+  pubsubname?: string;
+  traceid?: string;
+  traceparent?: string;
+  tracestate?: string;
+  time?: string;
+  expiration?: string;
+  data?: unknown;
+  data_base64?: string;
+};
+
+export interface EnvelopeInput {
+  appId: string;
+  pubsubName: string;
+  topic: string;
+  body: Buffer;
+  /** The request's Content-Type; empty means `text/plain`. */
+  contentType?: string;
+  /** Request metadata: `cloudevent.*` overrides and `ttlInSeconds`. */
+  metadata: Record<string, string>;
+  traceparent?: string;
+  tracestate?: string;
+  /** The component expires messages natively (no `expiration` attribute needed). */
+  nativeTtl: boolean;
+  now?: () => number;
+}
+
+/** Lower-cased media type without parameters. */
+export function mediaType(contentType: string | undefined): string {
+  return (contentType ?? '').split(';')[0].trim().toLowerCase();
+}
+
+export function isJsonContentType(contentType: string | undefined): boolean {
+  const t = mediaType(contentType);
+  return t === 'application/json' || (t.endsWith('+json') && t !== CLOUDEVENT_CONTENT_TYPE);
+}
+
+export function isCloudEventContentType(contentType: string | undefined): boolean {
+  return mediaType(contentType) === CLOUDEVENT_CONTENT_TYPE;
+}
+
+/** RFC 3339 with seconds precision, as daprd stamps `time` and `expiration`. */
+export const rfc3339 = rfc3339Seconds;
+
+/**
+ * Wraps a published payload in a CloudEvent exactly as daprd does (dapr-api.md §3.2), or, for a
+ * body that already is a CloudEvent (`application/cloudevents+json`), completes it: `topic` and
+ * `pubsubname` are always overwritten; `id` is not generated for a user's event.
+ * Throws SyntaxError when a supplied CloudEvent is not a JSON object.
+ */
+export function buildEnvelope(input: EnvelopeInput): CloudEvent {
+  const now = input.now ?? Date.now;
+  const md = input.metadata;
+  const override = (k: string) => getMetadataValue(md, `cloudevent.${k}`);
+  const traceparent = override('traceparent') ?? override('traceid') ?? input.traceparent ?? '';
+  const tracestate = override('tracestate') ?? input.tracestate ?? '';
+  let ce: CloudEvent;
+  if (isCloudEventContentType(input.contentType)) {
+    const parsed = JSON.parse(input.body.toString('utf8')) as unknown;
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
+      throw new SyntaxError('the CloudEvent must be a JSON object');
+    ce = parsed as CloudEvent;
+    ce.specversion ??= '1.0';
+    ce.source ??= 'Dapr';
+    ce.type ??= DEFAULT_EVENT_TYPE;
+    ce.time ??= rfc3339(now());
+    if (ce.traceid === undefined) {
+      ce.traceid = traceparent;
+      ce.traceparent = traceparent;
+    }
+    ce.tracestate ??= tracestate;
+  } else {
+    const contentType = input.contentType || 'text/plain';
+    ce = {
+      id: override('id') ?? randomUUID(),
+      source: override('source') ?? input.appId ?? 'Dapr',
+      type: override('type') ?? DEFAULT_EVENT_TYPE,
+      specversion: '1.0',
+      datacontenttype: contentType,
+      traceid: traceparent,
+      traceparent,
+      tracestate,
+      time: rfc3339(now()),
+    };
+    const subject = override('subject');
+    if (subject !== undefined) ce.subject = subject;
+    setData(ce, input.body, contentType);
+  }
+  ce.topic = input.topic;
+  ce.pubsubname = input.pubsubName;
+  const ttlMs = messageTtlMs(md);
+  if (ttlMs !== undefined && !input.nativeTtl) ce.expiration = rfc3339(now() + ttlMs);
+  return ce;
+}
+
+function setData(ce: CloudEvent, body: Buffer, contentType: string): void {
+  const t = mediaType(contentType);
+  if (isJsonContentType(contentType)) {
+    try {
+      ce.data = JSON.parse(body.toString('utf8'));
+    } catch {
+      ce.data = body.toString('utf8');
+    }
+  } else if (
+    t === 'application/octet-stream' ||
+    t === 'application/protobuf' ||
+    t === 'application/x-protobuf'
+  ) {
+    ce.data_base64 = body.toString('base64');
+  } else {
+    ce.data = body.toString('utf8');
+  }
+}
+
+/** `ttlInSeconds` (or `ttl` as a duration) from publish metadata; undefined when absent or not positive. */
+export function messageTtlMs(md: Record<string, string>): number | undefined {
+  const seconds = getMetadataValue(md, 'ttlInSeconds');
+  if (seconds !== undefined && seconds !== '') {
+    const n = Number(seconds);
+    if (!Number.isFinite(n)) throw new RangeError(`ttlInSeconds '${seconds}' is not a number`);
+    return n > 0 ? n * 1000 : undefined;
+  }
+  const ttl = getMetadataValue(md, 'ttl');
+  if (ttl !== undefined && ttl !== '') {
+    const ms = parseDurationMs(ttl);
+    if (ms === undefined) throw new RangeError(`ttl '${ttl}' is not a duration`);
+    return ms > 0 ? ms : undefined;
+  }
+  return undefined;
+}
+
+/** True when the event carries an `expiration` in the past. */
+export function isExpired(ce: CloudEvent, now: number): boolean {
+  if (typeof ce.expiration !== 'string') return false;
+  const t = Date.parse(ce.expiration);
+  return Number.isFinite(t) && t <= now;
+}

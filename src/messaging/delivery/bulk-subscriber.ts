@@ -1,0 +1,121 @@
+import { randomUUID } from 'node:crypto';
+import type { MessageHandler, PubSubMessage } from '../../components/pubsub/interface.js';
+import { CLOUDEVENT_CONTENT_TYPE, isExpired } from '../cloudevent.js';
+import { selectRoute } from '../subscriptions/rules.js';
+import type { BulkSubscribeSpec, SubscriptionSpec } from '../subscriptions/types.js';
+import { RetriableDeliveryError } from './app-response.js';
+import { eventFromMessage, isRawPayload } from './event.js';
+import { publishToDeadLetter, type SubscriberDeps } from './subscriber.js';
+
+interface Pending {
+  entryId: string;
+  msg: PubSubMessage;
+  resolve: () => void;
+  reject: (err: unknown) => void;
+}
+
+/**
+ * Bulk subscribe done by the runtime for every broker: messages are collected until
+ * `maxMessagesCount` or `maxAwaitDurationMs`, sent in one POST per route, and settled one by one from
+ * the app's `statuses` (missing → RETRY). RETRY entries are resent under the inbound policy; the
+ * rest of the batch is acked as soon as it is settled.
+ */
+export function createBulkHandler(
+  spec: SubscriptionSpec,
+  bulk: BulkSubscribeSpec,
+  deps: SubscriberDeps,
+): MessageHandler {
+  let batch: Pending[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  const flush = () => {
+    clearTimeout(timer);
+    timer = undefined;
+    const items = batch;
+    batch = [];
+    if (items.length > 0) void processBatch(spec, items, deps);
+  };
+  return (msg) =>
+    new Promise<void>((resolve, reject) => {
+      batch.push({ entryId: randomUUID(), msg, resolve, reject });
+      if (batch.length >= bulk.maxMessagesCount) flush();
+      else timer ??= setTimeout(flush, bulk.maxAwaitDurationMs);
+    });
+}
+
+async function processBatch(spec: SubscriptionSpec, items: Pending[], deps: SubscriberDeps): Promise<void> {
+  const byPath = new Map<string, { p: Pending; event: Record<string, unknown> }[]>();
+  for (const p of items) {
+    try {
+      const event = eventFromMessage(p.msg, spec.pubsubName, isRawPayload(spec.metadata), deps.now());
+      const path = isExpired(event, deps.now()) ? undefined : selectRoute(spec.rules, event);
+      if (path === undefined) {
+        await settleDropped(spec, p, deps);
+        continue;
+      }
+      byPath.set(path, [...(byPath.get(path) ?? []), { p, event }]);
+    } catch (err) {
+      p.reject(err);
+    }
+  }
+  await Promise.all([...byPath].map(([path, entries]) => deliverBulk(spec, path, entries, deps)));
+}
+
+async function deliverBulk(
+  spec: SubscriptionSpec,
+  path: string,
+  entries: { p: Pending; event: Record<string, unknown> }[],
+  deps: SubscriberDeps,
+): Promise<void> {
+  let remaining = entries;
+  try {
+    await deps.inbound(async (signal) => {
+      let statuses: Map<string, string>;
+      try {
+        statuses = await deps.app.deliverBulk({
+          pubsubName: spec.pubsubName,
+          topic: spec.topic,
+          path,
+          rawPayload: isRawPayload(spec.metadata),
+          entries: remaining.map(({ p, event }) => ({
+            entryId: p.entryId,
+            event,
+            data: p.msg.data,
+            contentType: p.msg.contentType ?? CLOUDEVENT_CONTENT_TYPE,
+            metadata: p.msg.metadata,
+          })),
+          signal,
+        });
+      } catch (err) {
+        throw new RetriableDeliveryError(`cannot reach the app: ${(err as Error).message}`);
+      }
+      const next: typeof remaining = [];
+      for (const e of remaining) {
+        const s = statuses.get(e.p.entryId);
+        if (s === 'SUCCESS') e.p.resolve();
+        else if (s === 'DROP') await settleDropped(spec, e.p, deps);
+        else next.push(e);
+      }
+      remaining = next;
+      if (remaining.length > 0)
+        throw new RetriableDeliveryError(`${remaining.length} entries not acknowledged`);
+    });
+  } catch (err) {
+    for (const e of remaining) await deadLetterOrReject(spec, e.p, deps, err);
+  }
+}
+
+/** A dropped entry is acked, after a trip to the dead-letter topic when there is one. */
+async function settleDropped(spec: SubscriptionSpec, p: Pending, deps: SubscriberDeps): Promise<void> {
+  if (!spec.deadLetterTopic) return p.resolve();
+  await deadLetterOrReject(spec, p, deps, new Error('dropped'));
+}
+
+async function deadLetterOrReject(
+  spec: SubscriptionSpec,
+  p: Pending,
+  deps: SubscriberDeps,
+  err: unknown,
+): Promise<void> {
+  if (await publishToDeadLetter(spec, p.msg, deps, deps.logger)) p.resolve();
+  else p.reject(err);
+}

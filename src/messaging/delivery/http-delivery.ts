@@ -1,0 +1,96 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from '../../diagnostics/logger.js';
+import type { AppChannel } from '../../runtime/app-channel.js';
+import { CLOUDEVENT_CONTENT_TYPE } from '../cloudevent.js';
+import { programmaticSubscriptions } from '../subscriptions/programmatic.js';
+import type { SubscriptionSpec } from '../subscriptions/types.js';
+import {
+  traceContext,
+  type AppDelivery,
+  type BulkEventDelivery,
+  type DeliveryResult,
+  type EventDelivery,
+} from './app-delivery.js';
+import { interpretResponse } from './app-response.js';
+import { metadataHeaders } from './event.js';
+
+/**
+ * Delivery to an HTTP app (dapr-api.md §3.6, §3.7): `POST /<path>` with the CloudEvent as
+ * `application/cloudevents+json`, broker metadata as headers, the answer read as daprd reads it.
+ */
+export class HttpAppDelivery implements AppDelivery {
+  constructor(
+    private readonly channel: AppChannel,
+    private readonly appId: string,
+    private readonly logger: Logger,
+  ) {}
+
+  async deliverEvent(req: EventDelivery): Promise<DeliveryResult> {
+    const { event } = req;
+    const { traceparent, tracestate } = traceContext(req);
+    const headers = {
+      ...metadataHeaders(req.metadata),
+      'content-type': CLOUDEVENT_CONTENT_TYPE,
+      pubsubname: req.pubsubName,
+      ...(traceparent ? { traceparent } : {}),
+      ...(tracestate ? { tracestate } : {}),
+    };
+    const res = await this.channel.request({
+      method: 'POST',
+      path: req.path,
+      headers,
+      body: req.json ?? Buffer.from(JSON.stringify(event)),
+      signal: req.signal,
+    });
+    return { ...interpretResponse(res), status: res.status };
+  }
+
+  /** One POST with every entry (§3.7 bulk); 404 drops all, other non-2xx retries all. */
+  async deliverBulk(req: BulkEventDelivery): Promise<Map<string, string>> {
+    const body = JSON.stringify({
+      id: randomUUID(),
+      type: 'com.dapr.event.sent.bulk',
+      topic: req.topic,
+      pubsubname: req.pubsubName,
+      metadata: {},
+      entries: req.entries.map((e) => ({
+        entryId: e.entryId,
+        event: e.event,
+        metadata: e.metadata,
+        contentType: CLOUDEVENT_CONTENT_TYPE,
+      })),
+    });
+    const res = await this.channel.request({
+      method: 'POST',
+      path: req.path,
+      headers: { 'content-type': 'application/json', pubsubname: req.pubsubName },
+      body,
+      signal: req.signal,
+    });
+    return bulkStatuses(
+      res.status,
+      res.body,
+      req.entries.map((e) => e.entryId),
+    );
+  }
+
+  listSubscriptions(): Promise<SubscriptionSpec[]> {
+    return programmaticSubscriptions(this.channel, this.appId, this.logger);
+  }
+}
+
+/** Per-entry outcome from a bulk response: 404 drops all, other non-2xx retries all, missing → RETRY. */
+function bulkStatuses(status: number, body: Buffer, ids: string[]): Map<string, string> {
+  const out = new Map<string, string>();
+  if (status === 404) for (const id of ids) out.set(id, 'DROP');
+  if (status < 200 || status >= 300) return out;
+  try {
+    const parsed = JSON.parse(body.toString('utf8')) as {
+      statuses?: { entryId?: string; status?: string }[];
+    };
+    for (const s of parsed.statuses ?? []) if (s.entryId && s.status) out.set(s.entryId, s.status);
+  } catch {
+    // unreadable body: every entry counts as RETRY
+  }
+  return out;
+}

@@ -1,0 +1,96 @@
+import type { Logger } from '../diagnostics/logger.js';
+import type { Subscription } from '../components/pubsub/interface.js';
+import type { ResiliencyProvider } from '../resiliency/provider.js';
+import type { CompStore } from '../runtime/compstore.js';
+import type { AppDelivery } from './delivery/app-delivery.js';
+import { createBulkHandler } from './delivery/bulk-subscriber.js';
+import { createMessageHandler, type SubscriberDeps } from './delivery/subscriber.js';
+import { topicScopes } from './topic-scopes.js';
+import type { SubscriptionSpec } from './subscriptions/types.js';
+
+export interface SubscriptionManagerOptions {
+  appId: string;
+  compStore: CompStore;
+  /** How events reach the app (HTTP or gRPC app channel). */
+  app: AppDelivery;
+  resiliency: ResiliencyProvider;
+  logger: Logger;
+  now: () => number;
+  onDelivery?: SubscriberDeps['onDelivery'];
+  tracing?: SubscriberDeps['tracing'];
+  metrics?: SubscriberDeps['metrics'];
+}
+
+/** Runs the subscription table: one broker subscription per (pubsub, topic), closed together. */
+export class SubscriptionManager {
+  private readonly live: { spec: SubscriptionSpec; sub: Subscription }[] = [];
+  private readonly log: Logger;
+
+  constructor(private readonly opts: SubscriptionManagerOptions) {
+    this.log = opts.logger.child({ scope: 'dapr.runtime.pubsub' });
+  }
+
+  /**
+   * Merges declarative and programmatic subscriptions (declarative wins on the same pubsub/topic,
+   * as a warning says) and subscribes each. A subscription to an unknown pub/sub is skipped with a
+   * warning, as daprd does; a topic the component's scopes forbid is skipped too.
+   */
+  async start(specs: SubscriptionSpec[]): Promise<void> {
+    const seen = new Set<string>();
+    for (const spec of specs) {
+      const key = `${spec.pubsubName}\u0000${spec.topic}`;
+      if (seen.has(key)) {
+        this.log.warn(
+          { pubsub: spec.pubsubName, topic: spec.topic, source: spec.source },
+          'duplicate subscription ignored',
+        );
+        continue;
+      }
+      seen.add(key);
+      const pubsub = this.opts.compStore.getPubSub(spec.pubsubName);
+      if (!pubsub) {
+        this.log.warn(
+          { pubsub: spec.pubsubName, topic: spec.topic },
+          `subscription to unknown pub/sub ${spec.pubsubName} ignored`,
+        );
+        continue;
+      }
+      if (!topicScopes(pubsub.metadata, this.opts.appId).canSubscribe(spec.topic)) {
+        this.log.warn(
+          { pubsub: spec.pubsubName, topic: spec.topic },
+          'subscription not allowed by the component scopes; ignored',
+        );
+        continue;
+      }
+      const deps: SubscriberDeps = {
+        pubsub,
+        app: this.opts.app,
+        inbound: this.opts.resiliency.componentInbound(pubsub.name, 'pubsub'),
+        logger: this.opts.logger,
+        now: this.opts.now,
+        onDelivery: this.opts.onDelivery,
+        tracing: this.opts.tracing,
+        metrics: this.opts.metrics,
+      };
+      const handler = spec.bulkSubscribe
+        ? createBulkHandler(spec, spec.bulkSubscribe, deps)
+        : createMessageHandler(spec, deps);
+      const sub = await pubsub.pubsub.subscribe({ topic: spec.topic, metadata: spec.metadata }, handler);
+      this.live.push({ spec, sub });
+      this.log.info(
+        { pubsub: spec.pubsubName, topic: spec.topic, type: spec.type },
+        `subscribed to ${spec.pubsubName}/${spec.topic}`,
+      );
+    }
+  }
+
+  /** The active subscriptions, for the metadata API. */
+  list(): SubscriptionSpec[] {
+    return this.live.map((l) => l.spec);
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled(this.live.map((l) => l.sub.close()));
+    this.live.length = 0;
+  }
+}

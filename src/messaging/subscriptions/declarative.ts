@@ -1,0 +1,30 @@
+import type { RawResource } from '../../resources/loader.js';
+import { ResourceError } from '../../resources/errors.js';
+import { normalizeSubscription, type RawSubscription } from './normalize.js';
+import type { SubscriptionSpec } from './types.js';
+
+const VERSIONS = new Set(['dapr.io/v1alpha1', 'dapr.io/v2alpha1']);
+
+/** `Subscription` resources (v1alpha1 `route`, v2alpha1 `routes`) from the resources path. */
+export function declarativeSubscriptions(raw: RawResource[]): SubscriptionSpec[] {
+  return raw
+    .filter((r) => r.kind === 'Subscription')
+    .map((r) => {
+      const where = `Subscription "${r.name}"`;
+      if (!VERSIONS.has(String(r.doc.apiVersion)))
+        throw new ResourceError(r.file, where, 'apiVersion', 'must be dapr.io/v1alpha1 or dapr.io/v2alpha1');
+      const spec = r.doc.spec;
+      if (!spec || typeof spec !== 'object')
+        throw new ResourceError(r.file, where, 'spec', 'spec is required');
+      try {
+        return normalizeSubscription(spec as RawSubscription, `${r.file}: ${where}`, 'DECLARATIVE');
+      } catch (err) {
+        throw new ResourceError(
+          r.file,
+          where,
+          'spec',
+          (err as Error).message.replace(`${r.file}: ${where}: `, ''),
+        );
+      }
+    });
+}

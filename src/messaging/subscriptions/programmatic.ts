@@ -1,0 +1,49 @@
+import type { Logger } from '../../diagnostics/logger.js';
+import type { AppChannel } from '../../runtime/app-channel.js';
+import { normalizeSubscription, type RawSubscription } from './normalize.js';
+import type { SubscriptionSpec } from './types.js';
+
+export const SUBSCRIBE_SOURCE = 'GET /dapr/subscribe';
+
+/**
+ * Asks the app for its subscriptions (`GET /dapr/subscribe`, with daprd's built-in initialisation
+ * retries: 3 tries, exponential from 500 ms). 404 means none; other failures are logged, none.
+ * An entry that does not parse is an error naming it: routing rules must not be silently dropped.
+ */
+export async function programmaticSubscriptions(
+  channel: AppChannel,
+  appId: string,
+  logger: Logger,
+): Promise<SubscriptionSpec[]> {
+  let lastErr: unknown;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    if (attempt > 0) await new Promise((r) => setTimeout(r, 500 * 2 ** (attempt - 1)));
+    try {
+      const res = await channel.request({
+        method: 'GET',
+        path: '/dapr/subscribe',
+        headers: { 'dapr-app-id': appId },
+      });
+      if (res.status === 404) return [];
+      if (res.status < 200 || res.status >= 300) {
+        logger.warn(
+          { status: res.status },
+          'GET /dapr/subscribe answered with an error status; no programmatic subscriptions',
+        );
+        return [];
+      }
+      const text = res.body.toString('utf8').trim();
+      if (text === '') return [];
+      const list = JSON.parse(text) as unknown;
+      if (!Array.isArray(list)) throw new Error('GET /dapr/subscribe must return a JSON array');
+      return list.map((item, i) =>
+        normalizeSubscription(item as RawSubscription, `${SUBSCRIBE_SOURCE} [${i}]`, 'PROGRAMMATIC'),
+      );
+    } catch (err) {
+      if ((err as Error).name === 'SubscriptionError') throw err;
+      lastErr = err;
+    }
+  }
+  logger.warn({ err: lastErr }, 'could not read the app subscriptions (GET /dapr/subscribe); none');
+  return [];
+}

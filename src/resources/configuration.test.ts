@@ -1,0 +1,134 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { defaultConfiguration, loadConfiguration, parseConfiguration } from './configuration.js';
+import { expandEnv } from './expand-env.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'daprts-config-'));
+function file(name: string, text: string): string {
+  const p = join(dir, name);
+  writeFileSync(p, text);
+  return p;
+}
+
+const full = `apiVersion: dapr.io/v1alpha1
+kind: Configuration
+metadata:
+  name: appconfig
+spec:
+  tracing:
+    samplingRate: 1
+    stdout: true
+    zipkin:
+      endpointAddress: http://\${ZIPKIN_HOST}:9411/api/v2/spans
+    otel:
+      endpointAddress: localhost:4317
+      protocol: grpc
+      isSecure: false
+  metric:
+    enabled: false
+    http:
+      increasedCardinality: true
+      pathMatching: ["/orders/{id}"]
+  logging:
+    apiLogging: {enabled: true, obfuscateURLs: true}
+  features:
+    - {name: HotReload, enabled: true}
+    - {name: Other, enabled: false}
+  accessControl: {defaultAction: deny, trustDomain: public}
+  secrets:
+    scopes:
+      - storeName: vault
+        defaultAccess: deny
+        allowedSecrets: ["db", "api-key"]
+      - storeName: local
+        deniedSecrets: [admin]
+`;
+
+describe('Configuration resource (--config)', () => {
+  it('loads tracing, metrics, logging, features and secrets scopes, expanding ${VAR}', async () => {
+    const c = await loadConfiguration(file('full.yaml', full), { ZIPKIN_HOST: 'zipkin' });
+    expect(c.name).toBe('appconfig');
+    expect(c.spec.tracing).toMatchObject({
+      samplingRate: '1',
+      stdout: true,
+      zipkin: { endpointAddress: 'http://zipkin:9411/api/v2/spans' },
+      otel: { endpointAddress: 'localhost:4317', protocol: 'grpc', isSecure: false },
+    });
+    expect(c.metrics).toMatchObject({ enabled: false, http: { increasedCardinality: true } });
+    expect(c.spec.logging?.apiLogging).toEqual({ enabled: true, obfuscateURLs: true });
+    expect(c.enabledFeatures).toEqual(['HotReload']);
+    expect(c.spec.accessControl).toEqual({ defaultAction: 'deny', trustDomain: 'public' });
+    expect(c.secretScopes.isAllowed('vault', 'db')).toBe(true);
+    expect(c.secretScopes.isAllowed('vault', 'other')).toBe(false);
+    expect(c.secretScopes.isAllowed('local', 'admin')).toBe(false);
+    expect(c.secretScopes.isAllowed('local', 'user')).toBe(true);
+    expect(c.secretScopes.isAllowed('unscoped', 'x')).toBe(true);
+  });
+
+  it('applies several files in order, a later section replacing the earlier one', async () => {
+    const a = file('a.yaml', full);
+    const b = file(
+      'b.yaml',
+      'apiVersion: dapr.io/v1alpha1\nkind: Configuration\nmetadata: {name: second}\nspec:\n  secrets:\n    scopes: [{storeName: vault, defaultAccess: allow}]\n',
+    );
+    const c = await loadConfiguration([a, b], {});
+    expect(c.name).toBe('second');
+    expect(c.secretScopes.isAllowed('vault', 'other')).toBe(true);
+    expect(c.secretScopes.isAllowed('local', 'admin')).toBe(true);
+    expect(c.spec.tracing?.stdout).toBe(true);
+  });
+
+  it('without --config, allows every secret', async () => {
+    expect((await loadConfiguration(undefined)).secretScopes.isAllowed('s', 'k')).toBe(true);
+    expect(defaultConfiguration().enabledFeatures).toEqual([]);
+  });
+
+  it('names the file and the field of an invalid document', () => {
+    const bad = (spec: string) =>
+      `apiVersion: dapr.io/v1alpha1\nkind: Configuration\nmetadata: {name: c}\nspec:\n${spec}`;
+    expect(() =>
+      parseConfiguration('x.yaml', bad('  secrets:\n    scopes: [{storeName: s, defaultAccess: maybe}]\n')),
+    ).toThrow(
+      /x\.yaml: Configuration "c": field 'spec\.secrets\.scopes\[0\]\.defaultAccess': .*allow or deny/,
+    );
+    expect(() =>
+      parseConfiguration('x.yaml', bad('  secrets:\n    scopes: [{storeName: s}, {storeName: s}]\n')),
+    ).toThrow(/field 'spec\.secrets\.scopes\[1\]\.storeName': s storeName is repeated/);
+    expect(() => parseConfiguration('x.yaml', bad('  features: [{name: F, enabled: sometimes}]\n'))).toThrow(
+      /field 'spec\.features\[0\]\.enabled'/,
+    );
+    expect(() => parseConfiguration('y.yaml', 'apiVersion: v1\nkind: Configuration\n')).toThrow(
+      /y\.yaml: Configuration "\(unnamed\)": field 'apiVersion'/,
+    );
+    expect(() => parseConfiguration('y.yaml', 'apiVersion: dapr.io/v1alpha1\nkind: Component\n')).toThrow(
+      /field 'kind'/,
+    );
+    expect(() => parseConfiguration('z.yaml', 'spec: [unclosed')).toThrow(
+      /z\.yaml: Configuration: invalid YAML/,
+    );
+  });
+
+  it('reports a missing file with its path', async () => {
+    await expect(loadConfiguration(join(dir, 'nope.yaml'))).rejects.toThrow(
+      /nope\.yaml: Configuration: cannot read/,
+    );
+  });
+});
+
+describe('expandEnv (Go os.ExpandEnv)', () => {
+  const env = { A: 'x', B_2: 'y' };
+  it.each([
+    ['plain', 'plain'],
+    ['${A}-$A-$B_2', 'x-x-y'],
+    ['$UNSET|${UNSET}', '|'],
+    ['cost $ 5 and trailing $', 'cost $ 5 and trailing $'],
+    ['${}gone', 'gone'],
+    ['${unclosed', 'unclosed'],
+    ['$$', ''],
+    ['a$1b', 'ab'],
+  ])('%s', (input, want) => {
+    expect(expandEnv(input, env)).toBe(want);
+  });
+});

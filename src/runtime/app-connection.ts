@@ -1,0 +1,72 @@
+import type { Logger } from '../diagnostics/logger.js';
+import type { AppDelivery } from '../messaging/delivery/app-delivery.js';
+import { HttpAppDelivery } from '../messaging/delivery/http-delivery.js';
+import type { JobTrigger } from '../scheduler/engine.js';
+import { httpJobTrigger } from '../scheduler/trigger.js';
+import { tracedChannel } from '../diagnostics/jobs.js';
+import { AppChannel } from './app-channel.js';
+import { GrpcAppChannel } from './grpc-app/channel.js';
+import { GrpcAppDelivery } from './grpc-app/delivery.js';
+import { grpcJobTrigger } from './grpc-app/job-trigger.js';
+
+export interface AppConnectionOptions {
+  host: string;
+  port: number;
+  /** `--app-protocol`: `http` (default), `https`, `h2c`, `grpc` or `grpcs`. */
+  protocol?: string;
+  appApiToken?: string;
+  maxConcurrency?: number;
+  appId: string;
+  logger: Logger;
+  /** Max message size to and from a gRPC app, in bytes. */
+  maxMessageBytes?: number;
+}
+
+/** The runtime's way to its app, whatever `--app-protocol` says. */
+export interface AppConnection {
+  protocol: 'http' | 'grpc';
+  /** Pub/sub deliveries and programmatic subscriptions. */
+  delivery: AppDelivery;
+  /** Job triggers (`POST /job/{name}` or `OnJobEventAlpha1`). */
+  jobTrigger: JobTrigger;
+  /** App health (`AppCallbackHealthCheck` on gRPC); undefined on HTTP, which probes a path. */
+  healthy?: (timeoutMs?: number) => Promise<boolean>;
+  close(): Promise<void>;
+}
+
+/** Opens the app channel for `--app-protocol` (`grpc`/`grpcs` → gRPC, anything else → HTTP). */
+export function connectApp(opts: AppConnectionOptions): AppConnection {
+  if (opts.protocol === 'grpc' || opts.protocol === 'grpcs') {
+    const channel = new GrpcAppChannel({
+      host: opts.host,
+      port: opts.port,
+      protocol: opts.protocol,
+      appApiToken: opts.appApiToken,
+      maxConcurrency: opts.maxConcurrency,
+      maxMessageBytes: opts.maxMessageBytes,
+    });
+    const delivery = new GrpcAppDelivery(channel, opts.logger);
+    return {
+      protocol: 'grpc',
+      delivery,
+      jobTrigger: grpcJobTrigger(channel, opts.logger),
+      healthy: (timeoutMs) => delivery.healthy(timeoutMs),
+      close: async () => channel.close(),
+    };
+  }
+  const channel = new AppChannel({
+    host: opts.host,
+    port: opts.port,
+    protocol: opts.protocol,
+    appApiToken: opts.appApiToken,
+    maxConcurrency: opts.maxConcurrency,
+    appId: opts.appId,
+  });
+  return {
+    protocol: 'http',
+    delivery: new HttpAppDelivery(channel, opts.appId, opts.logger),
+    // Job triggers run inside their span (diagnostics/jobs.ts): the POST carries its traceparent.
+    jobTrigger: httpJobTrigger(tracedChannel(channel), opts.logger),
+    close: () => channel.close(),
+  };
+}

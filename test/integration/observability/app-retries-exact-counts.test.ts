@@ -1,0 +1,81 @@
+import { expect, it } from 'vitest';
+import { DaprtsProcess, freePort } from '../../helpers/daprts-process.js';
+import { pubsubYaml, sampleValue, scrape, TestApp } from './helpers.js';
+
+const RESILIENCY = `apiVersion: dapr.io/v1alpha1
+kind: Resiliency
+metadata:
+  name: inbound
+spec:
+  policies:
+    retries:
+      threeTimes:
+        policy: constant
+        duration: 50ms
+        maxRetries: 3
+        matching:
+          httpStatusCodes: "500-599"
+  targets:
+    components:
+      pubsub:
+        inbound:
+          retry: threeTimes
+`;
+
+/** What the app answers, per topic, call after call (the last answer repeats). */
+const SCRIPTS: Record<string, (number | 'RETRY')[]> = {
+  recovers: [503, 503, 200],
+  down: [500],
+  throttled: [429],
+  'asks-retry': ['RETRY'],
+};
+
+it('inbound retries to the app: exact call counts, and matching.httpStatusCodes decides', async () => {
+  const calls: Record<string, number> = {};
+  await using app = await TestApp.start(
+    Object.keys(SCRIPTS).map((topic) => ({ pubsubname: 'pubsub', topic, route: `/${topic}` })),
+    (d) => {
+      const topic = d.path.slice(1);
+      const n = (calls[topic] = (calls[topic] ?? 0) + 1);
+      const script = SCRIPTS[topic];
+      const answer = script[Math.min(n, script.length) - 1];
+      return answer === 'RETRY' ? { status: 200, body: '{"status":"RETRY"}' } : answer;
+    },
+  );
+  const metricsPort = await freePort();
+  await using p = await DaprtsProcess.start({
+    appId: 'retrier',
+    resources: { 'pubsub.yaml': pubsubYaml(), 'resiliency.yaml': RESILIENCY },
+    args: ['--app-port', String(app.port), '--metrics-port', String(metricsPort)],
+  });
+  const deadline = Date.now() + 10_000;
+  while (Date.now() < deadline) {
+    const md = (await (await p.fetch('/v1.0/metadata')).json()) as { subscriptions?: unknown[] };
+    if ((md.subscriptions ?? []).length === 4) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  for (const topic of Object.keys(SCRIPTS)) {
+    const res = await p.fetch(`/v1.0/publish/pubsub/${topic}`, { method: 'POST', body: 'x' });
+    expect(res.status).toBe(204);
+  }
+  // Retries are 50 ms apart: after a second every script has run its course.
+  await new Promise((r) => setTimeout(r, 1000));
+  expect(calls).toEqual({
+    recovers: 3, // two 503s retried, then 200
+    down: 4, // the first call and maxRetries: 3
+    throttled: 1, // 429 is not in matching.httpStatusCodes
+    'asks-retry': 4, // a 2xx {"status":"RETRY"} has no status code to match: retried
+  });
+  const { samples } = await scrape(metricsPort);
+  const ingress = (topic: string, status: string) =>
+    sampleValue(samples, 'dapr_component_pubsub_ingress_count', {
+      component: 'pubsub',
+      topic,
+      process_status: status,
+    });
+  expect([ingress('recovers', 'retry'), ingress('recovers', 'success')]).toEqual([2, 1]);
+  expect(ingress('down', 'retry')).toBe(4);
+  expect(
+    sampleValue(samples, 'dapr_component_pubsub_egress_count', { component: 'pubsub', success: 'true' }),
+  ).toBe(4);
+});

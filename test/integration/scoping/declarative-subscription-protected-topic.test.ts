@@ -1,0 +1,50 @@
+import { expect, it } from 'vitest';
+import { DaprtsProcess } from '../../helpers/daprts-process.js';
+import { expectNoContent, expectValue, sleep } from '../../helpers/dapr-http.js';
+import { SubscriberApp, waitAppReady } from '../../helpers/subscriber-app.js';
+import { publish, scopedPubsubYaml } from './helpers.js';
+
+const subscription = (name: string, topic: string) => `apiVersion: dapr.io/v1alpha1
+kind: Subscription
+metadata:
+  name: ${name}
+spec:
+  pubsubname: pubsub
+  topic: ${topic}
+  route: /api/events/${topic}
+scopes:
+- notification-service
+`;
+
+it('declarative subscriptions to a protected topic without a subscription scope, or outside allowedTopics, get nothing', async () => {
+  await using app = await SubscriberApp.start([]);
+  await using p = await DaprtsProcess.start({
+    appId: 'notification-service',
+    resources: {
+      'pubsub.yaml': scopedPubsubYaml({
+        allowedTopics: 'task-events,payments',
+        protectedTopics: 'payments',
+        // The app may publish to the protected topic, but has no subscription scope for it.
+        publishingScopes: 'notification-service=task-events,payments',
+      }),
+      'sub-task-events.yaml': subscription('task-events-subscription', 'task-events'),
+      'sub-payments.yaml': subscription('payments-subscription', 'payments'),
+      'sub-audit.yaml': subscription('audit-subscription', 'audit'),
+    },
+    args: ['--app-port', String(app.port)],
+  });
+  await waitAppReady(p);
+
+  const md = JSON.parse(await expectValue(await p.fetch('/v1.0/metadata'))) as {
+    subscriptions?: { topic: string }[];
+  };
+  expect((md.subscriptions ?? []).map((s) => s.topic)).toEqual(['task-events']);
+
+  await expectNoContent(await publish(p, 'payments'));
+  await expectNoContent(await publish(p, 'task-events'));
+  await app.waitFor('/api/events/task-events', 1);
+  await sleep(500);
+  expect(app.requests.filter((r) => r.path !== '/dapr/subscribe').map((r) => r.path)).toEqual([
+    '/api/events/task-events',
+  ]);
+});

@@ -1,0 +1,30 @@
+import { expect, it } from 'vitest';
+import { DaprtsProcess } from '../../helpers/daprts-process.js';
+import { expectDaprError, expectNoContent } from '../../helpers/dapr-http.js';
+import { publish, scopedPubsubYaml } from './helpers.js';
+
+it('publishingScopes: the app publishes only to its listed topics; others are 403 ERR_PUBSUB_FORBIDDEN', async () => {
+  await using p = await DaprtsProcess.start({
+    appId: 'backend',
+    resources: {
+      'pubsub.yaml': scopedPubsubYaml({
+        publishingScopes: 'backend=task-events, task-updates;notification-service=reminders',
+      }),
+    },
+  });
+
+  await expectNoContent(await publish(p, 'task-events'));
+  await expectNoContent(await publish(p, 'task-updates'));
+  const body = await expectDaprError(await publish(p, 'reminders'), 403, 'ERR_PUBSUB_FORBIDDEN');
+  expect(body.message).toBe('topic reminders is not allowed for app id backend');
+  expect(body.details).toEqual([
+    expect.objectContaining({
+      '@type': 'type.googleapis.com/google.rpc.ErrorInfo',
+      reason: 'DAPR_PUBSUB_FORBIDDEN',
+      domain: 'dapr.io',
+    }),
+  ]);
+  await expectDaprError(await publish(p, 'not-listed'), 403, 'ERR_PUBSUB_FORBIDDEN');
+  // Topic names match exactly.
+  await expectDaprError(await publish(p, 'Task-Events'), 403, 'ERR_PUBSUB_FORBIDDEN');
+});

@@ -1,0 +1,37 @@
+import { expect, it } from 'vitest';
+import { DaprtsProcess } from '../../helpers/daprts-process.js';
+import { expectNoContent, expectValue, sleep } from '../../helpers/dapr-http.js';
+import { SubscriberApp, waitAppReady } from '../../helpers/subscriber-app.js';
+import { publish, scopedPubsubYaml } from './helpers.js';
+
+it("subscriptionScopes: a programmatic subscription to a topic outside the app's scope is never delivered", async () => {
+  await using app = await SubscriberApp.start([
+    { pubsubname: 'pubsub', topic: 'task-events', route: '/task-events' },
+    { pubsubname: 'pubsub', topic: 'reminders', route: '/reminders' },
+  ]);
+  await using p = await DaprtsProcess.start({
+    appId: 'notification-service',
+    resources: {
+      'pubsub.yaml': scopedPubsubYaml({
+        subscriptionScopes: 'notification-service=task-events;backend=reminders',
+      }),
+    },
+    args: ['--app-port', String(app.port)],
+  });
+  await waitAppReady(p);
+
+  const md = JSON.parse(await expectValue(await p.fetch('/v1.0/metadata'))) as {
+    subscriptions?: { topic: string }[];
+  };
+  expect((md.subscriptions ?? []).map((s) => s.topic)).toEqual(['task-events']);
+
+  // Publishing is not restricted (no publishingScopes): both publishes succeed.
+  await expectNoContent(await publish(p, 'reminders'));
+  await expectNoContent(await publish(p, 'task-events'));
+  await expectNoContent(await publish(p, 'reminders'));
+  await expectNoContent(await publish(p, 'task-events'));
+  await app.waitFor('/task-events', 2);
+  await sleep(500);
+  expect(app.to('/reminders')).toEqual([]);
+  expect(app.to('/task-events')).toHaveLength(2);
+});

@@ -1,0 +1,29 @@
+import { it } from 'vitest';
+import { DaprtsProcess } from '../../helpers/daprts-process.js';
+import { expectDaprError } from '../../helpers/dapr-http.js';
+import { getSecret, localFileStoreYaml, secretFiles, secretsConfigYaml } from '../../helpers/secrets.js';
+
+it('scopes are checked after the store lookup and before the read: unknown store 401, denied missing secret 403', async () => {
+  using files = secretFiles(
+    { present: 'p' },
+    secretsConfigYaml([
+      { storeName: 'localsecrets', defaultAccess: 'deny', allowedSecrets: ['present', 'absent-but-allowed'] },
+      { storeName: 'unknownstore', defaultAccess: 'deny' },
+    ]),
+  );
+  await using p = await DaprtsProcess.start({
+    resources: { 'secrets.yaml': localFileStoreYaml('localsecrets', files.secretsFile) },
+    args: ['--config', files.configFile],
+  });
+
+  // A store the Configuration names but that is not loaded: still not found.
+  await expectDaprError(await getSecret(p, 'unknownstore', 'x'), 401, 'ERR_SECRET_STORE_NOT_FOUND');
+  // Denied and missing: the policy answers, the store is never asked.
+  await expectDaprError(
+    await getSecret(p, 'localsecrets', 'absent-and-denied'),
+    403,
+    'ERR_PERMISSION_DENIED',
+  );
+  // Allowed and missing: the store's error.
+  await expectDaprError(await getSecret(p, 'localsecrets', 'absent-but-allowed'), 500, 'ERR_SECRET_GET');
+});

@@ -1,0 +1,33 @@
+import { expect, it } from 'vitest';
+import { DaprtsProcess } from '../../helpers/daprts-process.js';
+import { expectDaprError, expectNoContent, expectValue, saveState } from '../../helpers/dapr-http.js';
+import { componentYaml, isRegistered } from '../../helpers/resources.js';
+
+it.skipIf(!isRegistered('state.redis'))(
+  'with ignoreErrors: true a failing component is skipped and the runtime starts without it',
+  async () => {
+    await using p = await DaprtsProcess.start({
+      resources: {
+        'ok.yaml': componentYaml({ name: 'ok' }),
+        'redis.yaml': componentYaml({
+          name: 'unreachable',
+          type: 'state.redis',
+          ignoreErrors: true,
+          metadata: [{ name: 'redisHost', value: '127.0.0.1:1' }],
+        }),
+      },
+    });
+
+    await expectNoContent(await p.fetch('/v1.0/healthz'));
+    const md = JSON.parse(await expectValue(await p.fetch('/v1.0/metadata'))) as {
+      components: { name: string }[];
+    };
+    expect(md.components.map((c) => c.name)).toEqual(['ok']);
+    await expectDaprError(
+      await saveState(p, [{ key: 'k', value: 1 }], { store: 'unreachable' }),
+      400,
+      'ERR_STATE_STORE_NOT_FOUND',
+    );
+    await expectNoContent(await saveState(p, [{ key: 'k', value: 1 }], { store: 'ok' }));
+  },
+);

@@ -1,0 +1,36 @@
+import { expect, it } from 'vitest';
+import {
+  expectDaprError,
+  expectNoContent,
+  expectValue,
+  getState,
+  saveAndGetEtag,
+  startWithStateStore,
+  transaction,
+} from '../../helpers/dapr-http.js';
+
+it('an etag mismatch inside a transaction is 500 ERR_STATE_TRANSACTION (not 409) and nothing is applied', async () => {
+  await using p = await startWithStateStore();
+  const etag = await saveAndGetEtag(p, 'guarded', 'original');
+
+  const err = await expectDaprError(
+    await transaction(p, {
+      operations: [
+        { operation: 'upsert', request: { key: 'other', value: 'must not be written' } },
+        { operation: 'upsert', request: { key: 'guarded', value: 'changed', etag: 'wrong-etag' } },
+      ],
+    }),
+    500,
+    'ERR_STATE_TRANSACTION',
+  );
+  expect(err.message).toMatch(/^error while executing state transaction: /);
+  expect(await expectValue(await getState(p, 'guarded'))).toBe('"original"');
+  await expectNoContent(await getState(p, 'other'));
+
+  await expectNoContent(
+    await transaction(p, {
+      operations: [{ operation: 'upsert', request: { key: 'guarded', value: 'ok', etag } }],
+    }),
+  );
+  expect(await expectValue(await getState(p, 'guarded'))).toBe('"ok"');
+});
