@@ -107,9 +107,12 @@ export class PrivateRedis implements AsyncDisposable {
   }
 
   async startServer(): Promise<void> {
+    const durability = this.dir
+      ? ['--dir', this.dir, '--appendonly', 'yes', '--appendfsync', 'always']
+      : ['--appendonly', 'no'];
     this.child = spawn(
       'redis-server',
-      ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+      ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', ...durability],
       { stdio: 'ignore' },
     );
     const deadline = Date.now() + 5000;
