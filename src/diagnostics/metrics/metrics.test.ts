@@ -43,6 +43,26 @@ describe('PromMetrics', () => {
     );
   });
 
+  it('histograms are cumulative per bucket with +Inf, _sum and _count; counters count per label set', async () => {
+    const m = new PromMetrics({ appId: 'app', namespace: '', latencyBuckets: [10, 1] });
+    for (const ms of [0.5, 1, 5, 50]) m.httpServerRequest('GET', '/x', 200, ms, 0, 0);
+    m.httpServerRequest('GET', '/x', 500, 2, 0, 0);
+    const text = await m.render();
+    const series = 'app_id="app",method="GET",path="/x",status="200"';
+    expect(text).toContain(`dapr_http_server_latency_bucket{le="1",${series}} 2`);
+    expect(text).toContain(`dapr_http_server_latency_bucket{le="10",${series}} 3`);
+    expect(text).toContain(`dapr_http_server_latency_bucket{le="+Inf",${series}} 4`);
+    expect(text).toContain(`dapr_http_server_latency_sum{${series}} 56.5`);
+    expect(text).toContain(`dapr_http_server_latency_count{${series}} 4`);
+    expect(text).toContain(`dapr_http_server_request_count{${series}} 4`);
+    expect(text).toContain(
+      'dapr_http_server_request_count{app_id="app",method="GET",path="/x",status="500"} 1',
+    );
+    expect(text).toContain('dapr_http_server_request_bytes_count{app_id="app"} 5');
+    expect(text).toContain('# TYPE dapr_http_server_latency histogram');
+    expect(text).toContain('# TYPE dapr_http_server_request_count counter');
+  });
+
   it('excludeVerbs drops the method label value; without recordErrorCodes there is no error metric', async () => {
     const m = new PromMetrics({ appId: 'app', namespace: '', excludeVerbs: true });
     m.httpServerRequest('GET', '/x', 200, 1, 0, 0);

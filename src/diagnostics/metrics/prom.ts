@@ -1,4 +1,5 @@
-import { Counter, Histogram, Registry } from 'prom-client';
+import { Registry } from 'prom-client';
+import { LabeledCounter, LabeledHistogram, type CounterSeries, type HistogramSeries } from './series.js';
 import { errorCategory } from './error-codes.js';
 import { DEFAULT_LATENCY_BUCKETS, type ComponentBlock, type IngressStatus, type Metrics } from './metrics.js';
 
@@ -21,17 +22,35 @@ export interface PromMetricsOptions {
 
 const VERBS = new Set(['GET', 'PUT', 'POST', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS', 'CONNECT', 'TRACE']);
 
-type Child = { inc(v?: number): void };
-type HistChild = { observe(v: number): void };
+/** The series one HTTP API request updates (one per method × route × status). */
+interface HttpSeries {
+  requests: CounterSeries;
+  responses: CounterSeries;
+  latency: HistogramSeries;
+}
 
-/** {@link Metrics} on a prom-client registry of its own (several runtimes in one process stay apart). */
+/** The series one component call updates. */
+interface CallSeries {
+  count: CounterSeries;
+  latency: HistogramSeries;
+}
+
+/**
+ * {@link Metrics} on a prom-client registry of its own (several runtimes in one process stay apart).
+ * Each label set is bound once and cached under a string key, so a request costs one map lookup and
+ * a few number updates (see series.ts).
+ */
 export class PromMetrics implements Metrics {
   readonly enabled = true;
   readonly registry = new Registry();
-  private readonly counters = new Map<string, Child>();
-  private readonly histograms = new Map<string, HistChild>();
-  private readonly c: Record<string, Counter<string>> = {};
-  private readonly h: Record<string, Histogram<string>> = {};
+  private readonly c: Record<string, LabeledCounter> = {};
+  private readonly h: Record<string, LabeledHistogram> = {};
+  private readonly http = new Map<string, HttpSeries>();
+  private readonly calls = new Map<string, CallSeries>();
+  private readonly ingress = new Map<string, CallSeries>();
+  private readonly other = new Map<string, CounterSeries | HistogramSeries>();
+  private readonly requestBytes: HistogramSeries;
+  private readonly responseBytes: HistogramSeries;
 
   constructor(private readonly opts: PromMetricsOptions) {
     const buckets = opts.latencyBuckets?.length ? opts.latencyBuckets : DEFAULT_LATENCY_BUCKETS;
@@ -113,6 +132,8 @@ export class PromMetrics implements Metrics {
         'Total number of times an error with a specific error code was encountered.',
         ['app_id', 'category', 'error_code'],
       );
+    this.requestBytes = this.h.dapr_http_server_request_bytes.bind([opts.appId]);
+    this.responseBytes = this.h.dapr_http_server_response_bytes.bind([opts.appId]);
   }
 
   get contentType(): string {
@@ -131,13 +152,23 @@ export class PromMetrics implements Metrics {
     reqBytes: number,
     resBytes: number,
   ): void {
-    const m = this.opts.excludeVerbs ? '' : VERBS.has(method) ? method : 'UNKNOWN';
-    const labels = [this.opts.appId, m, path, String(status)];
-    this.inc('dapr_http_server_request_count', labels);
-    this.inc('dapr_http_server_response_count', labels);
-    this.observe('dapr_http_server_latency', labels, elapsedMs);
-    this.observe('dapr_http_server_request_bytes', [this.opts.appId], reqBytes);
-    this.observe('dapr_http_server_response_bytes', [this.opts.appId], resBytes);
+    const key = `${method} ${status} ${path}`;
+    let series = this.http.get(key);
+    if (!series) {
+      const m = this.opts.excludeVerbs ? '' : VERBS.has(method) ? method : 'UNKNOWN';
+      const labels = [this.opts.appId, m, path, String(status)];
+      series = {
+        requests: this.c.dapr_http_server_request_count.bind(labels),
+        responses: this.c.dapr_http_server_response_count.bind(labels),
+        latency: this.h.dapr_http_server_latency.bind(labels),
+      };
+      this.http.set(key, series);
+    }
+    series.requests.inc();
+    series.responses.inc();
+    series.latency.observe(elapsedMs);
+    this.requestBytes.observe(reqBytes);
+    this.responseBytes.observe(resBytes);
   }
 
   componentCall(
@@ -148,52 +179,73 @@ export class PromMetrics implements Metrics {
     elapsedMs: number,
     topic = '',
   ): void {
-    const { appId, namespace } = this.opts;
-    const labels =
-      block === 'pubsub_egress'
-        ? [appId, component, namespace, String(success), topic]
-        : [appId, component, namespace, operation, String(success)];
-    this.inc(`dapr_component_${block}_count`, labels);
-    this.observe(`dapr_component_${block}_latencies`, labels, elapsedMs);
+    const key = `${block}\u0000${component}\u0000${operation}\u0000${success}\u0000${topic}`;
+    let series = this.calls.get(key);
+    if (!series) {
+      const { appId, namespace } = this.opts;
+      const labels =
+        block === 'pubsub_egress'
+          ? [appId, component, namespace, String(success), topic]
+          : [appId, component, namespace, operation, String(success)];
+      series = {
+        count: this.c[`dapr_component_${block}_count`].bind(labels),
+        latency: this.h[`dapr_component_${block}_latencies`].bind(labels),
+      };
+      this.calls.set(key, series);
+    }
+    series.count.inc();
+    series.latency.observe(elapsedMs);
   }
 
   pubsubIngress(component: string, topic: string, status: IngressStatus, elapsedMs: number): void {
-    const labels = [this.opts.appId, component, this.opts.namespace, status, status, topic];
-    this.inc('dapr_component_pubsub_ingress_count', labels);
-    this.observe('dapr_component_pubsub_ingress_latencies', labels, elapsedMs);
+    const key = `${component}\u0000${topic}\u0000${status}`;
+    let series = this.ingress.get(key);
+    if (!series) {
+      const labels = [this.opts.appId, component, this.opts.namespace, status, status, topic];
+      series = {
+        count: this.c.dapr_component_pubsub_ingress_count.bind(labels),
+        latency: this.h.dapr_component_pubsub_ingress_latencies.bind(labels),
+      };
+      this.ingress.set(key, series);
+    }
+    series.count.inc();
+    series.latency.observe(elapsedMs);
   }
 
   jobTriggered(success: boolean, elapsedMs: number): void {
     const labels = [this.opts.appId, this.opts.namespace, 'job_trigger_op'];
-    this.inc(success ? 'dapr_component_job_success_count' : 'dapr_component_job_failure_count', labels);
-    this.observe('dapr_component_job_latencies', [...labels, String(success)], elapsedMs);
+    this.counterSeries(
+      success ? 'dapr_component_job_success_count' : 'dapr_component_job_failure_count',
+      labels,
+    ).inc();
+    this.histogramSeries('dapr_component_job_latencies', [...labels, String(success)]).observe(elapsedMs);
   }
 
   errorCode(code: string): void {
     if (!this.opts.recordErrorCodes || !code) return;
-    this.inc('dapr_error_code_total', [this.opts.appId, errorCategory(code), code]);
+    this.counterSeries('dapr_error_code_total', [this.opts.appId, errorCategory(code), code]).inc();
   }
 
   private counter(name: string, help: string, labelNames: string[]): void {
-    this.c[name] = new Counter({ name, help, labelNames, registers: [this.registry] });
+    this.c[name] = new LabeledCounter(name, help, labelNames, this.registry);
   }
 
   private histogram(name: string, help: string, labelNames: string[], buckets: number[]): void {
-    this.h[name] = new Histogram({ name, help, labelNames, buckets, registers: [this.registry] });
+    this.h[name] = new LabeledHistogram(name, help, labelNames, buckets, this.registry);
   }
 
-  /** Label children are cached: a hot path pays one string join and one map lookup. */
-  private inc(name: string, values: string[]): void {
+  /** Series of the rarer metrics (jobs, error codes), cached by name and label values. */
+  private counterSeries(name: string, values: string[]): CounterSeries {
     const key = `${name}\u0000${values.join('\u0000')}`;
-    let child = this.counters.get(key);
-    if (!child) this.counters.set(key, (child = this.c[name].labels(...values)));
-    child.inc();
+    let s = this.other.get(key) as CounterSeries | undefined;
+    if (!s) this.other.set(key, (s = this.c[name].bind(values)));
+    return s;
   }
 
-  private observe(name: string, values: string[], v: number): void {
+  private histogramSeries(name: string, values: string[]): HistogramSeries {
     const key = `${name}\u0000${values.join('\u0000')}`;
-    let child = this.histograms.get(key);
-    if (!child) this.histograms.set(key, (child = this.h[name].labels(...values)));
-    child.observe(v);
+    let s = this.other.get(key) as HistogramSeries | undefined;
+    if (!s) this.other.set(key, (s = this.h[name].bind(values)));
+    return s;
   }
 }
