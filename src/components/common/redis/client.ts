@@ -91,3 +91,18 @@ export async function closeRedis(client: Redis): Promise<void> {
     client.disconnect();
   }
 }
+
+/**
+ * Runs `send` (which issues commands on `client`) with the connection's socket corked until the
+ * event loop's check phase, so the commands of every request that arrived in the same poll phase
+ * (one per ready socket) leave in one write instead of one system call each: under load, these
+ * writes were the largest item of a sidecar's CPU profile.
+ */
+export function corked<T>(client: Redis, send: () => Promise<T>): Promise<T> {
+  const stream = client.stream as (typeof client.stream & { writableCorked?: number }) | undefined;
+  if (stream && client.status === 'ready' && !stream.writableCorked) {
+    stream.cork();
+    setImmediate(() => stream.uncork());
+  }
+  return send();
+}

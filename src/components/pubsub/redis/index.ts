@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { ComponentContext, Pinger } from '../../component.js';
-import { closeRedis, connectRedis } from '../../common/redis/client.js';
+import { closeRedis, connectRedis, corked } from '../../common/redis/client.js';
 import type { RedisConnectionSettings } from '../../common/redis/settings.js';
 import type { PubSubFeature } from '../features.js';
 import type { MessageHandler, PubSub, PublishRequest, SubscribeRequest, Subscription } from '../interface.js';
@@ -68,7 +68,7 @@ export class RedisStreamsPubSub implements PubSub, Pinger {
     const { client, meta } = this.ready();
     const trim = { maxLenApprox: meta.maxLenApprox, streamTtlMs: meta.streamTtlMs, now: this.ctx.now() };
     try {
-      await client.call('XADD', ...xaddArgs(req.topic, req.data, req.metadata, trim));
+      await corked(client, () => client.call('XADD', ...xaddArgs(req.topic, req.data, req.metadata, trim)));
     } catch (err) {
       throw new Error(`redis streams: error from publish: ${(err as Error).message}`, { cause: err });
     }

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../../../diagnostics/logger.js';
-import { closeRedis, reconnectDelayMs } from '../../common/redis/client.js';
+import { closeRedis, corked, reconnectDelayMs } from '../../common/redis/client.js';
 import type { MessageHandler, Subscription } from '../interface.js';
 import { redeliveryEnabled, type RedisPubSubMetadata } from './metadata.js';
 import {
@@ -54,6 +54,8 @@ type HeldState = 'queued' | 'running' | 'acking';
  */
 export class StreamSubscription implements Subscription {
   private readonly held = new Map<string, HeldState>();
+  /** Ids handled since the last XACK was sent (see ackSoon). */
+  private readonly toAck: string[] = [];
   private readonly queue: StreamEntry[] = [];
   private readonly inFlight = new Set<Promise<void>>();
   private readonly abort = new AbortController();
@@ -210,13 +212,27 @@ export class StreamSubscription implements Subscription {
       return;
     }
     this.held.set(entry.id, 'acking');
-    await this.ack([entry.id]);
+    this.ackSoon(entry.id);
+  }
+
+  /**
+   * Acks in batches: every id acked in the same turn of the event loop goes in one XACK, and the
+   * handler's concurrency slot is free before the XACK returns (the entry stays held, so counted
+   * against the read capacity, until it is confirmed).
+   */
+  private ackSoon(id: string): void {
+    this.toAck.push(id);
+    if (this.toAck.length === 1) setImmediate(() => this.flushAcks());
+  }
+
+  private flushAcks(): void {
+    while (this.toAck.length > 0) void this.ack(this.toAck.splice(0, CHUNK));
   }
 
   private async ack(ids: string[]): Promise<void> {
     const { client, topic, meta, logger } = this.opts;
     try {
-      await client.xack(topic, meta.consumerGroup, ...ids);
+      await corked(client, () => client.xack(topic, meta.consumerGroup, ...ids));
     } catch (err) {
       // NOGROUP: the entries are gone with the group. Otherwise keep them held (and kept alive) and
       // retry, so an outage shorter than processingTimeout does not turn into a redelivery.
