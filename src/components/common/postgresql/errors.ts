@@ -24,6 +24,14 @@ const CONNECTION_CODES = new Set([
   'EPIPE',
 ]);
 
+/** The statement outlived the component `timeout` (its connection is still busy with it). */
+export function isQueryTimeout(err: unknown): boolean {
+  const e = err as { message?: unknown; cause?: { message?: unknown } } | null;
+  return e?.message === QUERY_TIMEOUT || e?.cause?.message === QUERY_TIMEOUT;
+}
+
+export const QUERY_TIMEOUT = 'Query read timeout';
+
 function describe(err: unknown): string {
   if (!(err instanceof Error)) return String(err);
   const state = sqlState(err);
@@ -31,7 +39,7 @@ function describe(err: unknown): string {
   const code = (err as { code?: unknown }).code;
   if (typeof code === 'string' && CONNECTION_CODES.has(code))
     return `cannot reach PostgreSQL: ${err.message}`;
-  if (err.message === 'Query read timeout') return 'the query timed out';
+  if (err.message === QUERY_TIMEOUT) return 'the query timed out';
   if (/timeout exceeded when trying to connect/i.test(err.message))
     return 'timed out waiting for a connection';
   return err.message;

@@ -1,7 +1,8 @@
 import pg from 'pg';
 import type { Logger } from '../../../diagnostics/logger.js';
 import { buildConnectionTarget, type PgConnectionFields } from './connection.js';
-import { translatePgError } from './errors.js';
+import { isQueryTimeout, translatePgError } from './errors.js';
+import { QueryWatchdog } from './watchdog.js';
 
 /** Anything that runs a query: the pool (one statement, no transaction) or a checked-out client. */
 export type Queryable = pg.Pool | pg.PoolClient;
@@ -58,7 +59,6 @@ export function createPool(opts: PgPoolOptions): pg.Pool {
     max,
     idleTimeoutMillis: opts.idleTimeoutMs && opts.idleTimeoutMs > 0 ? opts.idleTimeoutMs : 10_000,
     connectionTimeoutMillis: opts.timeoutMs,
-    query_timeout: opts.timeoutMs,
     keepAlive: true,
     types: typeParsers,
     application_name: 'daprts',
@@ -66,6 +66,12 @@ export function createPool(opts: PgPoolOptions): pg.Pool {
   // An idle client that loses its connection (database restart) emits 'error' on the pool; without a
   // listener Node would crash the process. The pool drops that client and opens a new one on demand.
   pool.on('error', (err) => opts.logger.warn({ err }, 'idle PostgreSQL connection closed'));
+  // The component `timeout` per statement (see watchdog.ts for why not node-postgres' query_timeout).
+  if (opts.timeoutMs > 0) {
+    const watchdog = new QueryWatchdog(opts.timeoutMs);
+    pool.on('connect', (client) => watchdog.watch(client));
+    pool.on('remove', (client) => watchdog.unwatch(client));
+  }
   return pool;
 }
 
@@ -104,11 +110,15 @@ export async function withTransaction<T>(
     await runQuery(client, { text: 'COMMIT' }, 'commit transaction');
     return result;
   } catch (err) {
-    try {
-      await client.query('ROLLBACK');
-    } catch (rollbackErr) {
-      broken = rollbackErr instanceof Error ? rollbackErr : new Error(String(rollbackErr));
-    }
+    // A timed-out statement still occupies the connection: a ROLLBACK would wait behind it. Closing
+    // the connection instead ends the transaction (the server rolls it back) at once.
+    if (isQueryTimeout(err)) broken = err as Error;
+    else
+      try {
+        await client.query('ROLLBACK');
+      } catch (rollbackErr) {
+        broken = rollbackErr instanceof Error ? rollbackErr : new Error(String(rollbackErr));
+      }
     throw err;
   } finally {
     client.release(broken);
