@@ -78,7 +78,10 @@ export function createPool(opts: PgPoolOptions): pg.Pool {
 /** Runs one statement, translating driver failures into an Error naming the action (cause kept). */
 export async function runQuery(db: Queryable, q: PgQuery, action: string): Promise<pg.QueryArrayResult> {
   try {
-    return await db.query({ ...q, rowMode: 'array' } as pg.QueryArrayConfig);
+    // A literal, not a spread of `q`: this runs once per state call.
+    const config = { name: q.name, text: q.text, values: q.values, rowMode: 'array' as const };
+    if (q.query_timeout !== undefined) (config as { query_timeout?: number }).query_timeout = q.query_timeout;
+    return await db.query(config as pg.QueryArrayConfig);
   } catch (err) {
     throw translatePgError(err, action);
   }
