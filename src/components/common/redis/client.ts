@@ -1,5 +1,6 @@
 import { Redis, type RedisOptions } from 'ioredis';
 import type { Logger } from '../../../diagnostics/logger.js';
+import { corkUntilCheckPhase } from '../cork.js';
 import type { RedisConnectionSettings } from './settings.js';
 
 export interface ConnectRedisOptions {
@@ -92,17 +93,8 @@ export async function closeRedis(client: Redis): Promise<void> {
   }
 }
 
-/**
- * Runs `send` (which issues commands on `client`) with the connection's socket corked until the
- * event loop's check phase, so the commands of every request that arrived in the same poll phase
- * (one per ready socket) leave in one write instead of one system call each: under load, these
- * writes were the largest item of a sidecar's CPU profile.
- */
+/** Runs `send` (commands on `client`) with the connection corked until the check phase (cork.ts). */
 export function corked<T>(client: Redis, send: () => Promise<T>): Promise<T> {
-  const stream = client.stream as (typeof client.stream & { writableCorked?: number }) | undefined;
-  if (stream && client.status === 'ready' && !stream.writableCorked) {
-    stream.cork();
-    setImmediate(() => stream.uncork());
-  }
+  if (client.status === 'ready') corkUntilCheckPhase(client.stream);
   return send();
 }

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { Writable } from 'node:stream';
 import {
   jetstream,
   jetstreamManager,
@@ -14,6 +15,7 @@ import {
   type NodeConnectionOptions,
 } from '@nats-io/transport-node';
 import type { Logger } from '../../../diagnostics/logger.js';
+import { corkUntilCheckPhase } from '../../common/cork.js';
 import { ComponentMetadataError } from '../../common/metadata.js';
 import type { ComponentContext, Pinger } from '../../component.js';
 import type { MessageHandler, PubSub, PublishRequest, SubscribeRequest, Subscription } from '../interface.js';
@@ -96,7 +98,10 @@ export class JetStreamPubSub implements PubSub, Pinger {
     const { js, streams } = this.live();
     const headers = toHeaders(req, this.log);
     const msgID = messageId(req);
-    const send = () => js.publish(req.topic, req.data, { headers, msgID });
+    const send = () => {
+      corkUntilCheckPhase(natsSocket(this.nc));
+      return js.publish(req.topic, req.data, { headers, msgID });
+    };
     await streams.ensure(req.topic);
     let ack: PubAck;
     try {
@@ -139,6 +144,7 @@ export class JetStreamPubSub implements PubSub, Pinger {
             (m.ackWaitMs ?? 0),
       idleHeartbeatMs: m.heartbeatMs,
       log: this.log,
+      beforeAck: () => corkUntilCheckPhase(natsSocket(this.nc)),
       recover: async () => {
         streams.forget(topic);
         await ensureConsumer(jsm, await streams.ensure(topic), m, topic, this.log);
@@ -224,4 +230,14 @@ function pem(component: string, field: string, kind: 'cert' | 'key', value: stri
   } catch (err) {
     throw new ComponentMetadataError(component, field, `cannot read '${value}': ${(err as Error).message}`);
   }
+}
+
+/**
+ * The connection's socket, to cork (`@nats-io/transport-node` keeps it at `protocol.transport.socket`;
+ * it changes on reconnect, so it is looked up each time). Undefined if that layout ever differs.
+ */
+function natsSocket(nc: NatsConnection | undefined): Writable | undefined {
+  const socket = (nc as { protocol?: { transport?: { socket?: unknown } } } | undefined)?.protocol?.transport
+    ?.socket;
+  return socket instanceof Writable ? socket : undefined;
 }

@@ -14,6 +14,8 @@ export interface SubscriptionOptions {
   /** Pull heartbeat (`heartbeat` metadata); the client's default when undefined. */
   idleHeartbeatMs?: number;
   log: Logger;
+  /** Called before each ack/nak: corks the connection so acks of one poll phase share a write. */
+  beforeAck?: () => void;
   /** Re-creates the stream and consumer after the server lost them. */
   recover: () => Promise<void>;
 }
@@ -108,6 +110,7 @@ export class JetStreamSubscription implements Subscription {
     this.inflight.add(m);
     try {
       await this.o.handler(fromJsMsg(m, this.o.topic));
+      this.o.beforeAck?.();
       m.ack();
     } catch (err) {
       const delay = this.o.nakDelayMs(m.info.deliveryCount);

@@ -2,6 +2,7 @@ import mqtt from 'mqtt';
 import type { IClientOptions, IPublishPacket, MqttClient } from 'mqtt';
 import type { Logger } from '../../../diagnostics/logger.js';
 import type { ComponentContext, Pinger } from '../../component.js';
+import { corkUntilCheckPhase } from '../../common/cork.js';
 import { getMetadataValue } from '../../common/metadata.js';
 import { PubSubFeature } from '../features.js';
 import type { MessageHandler, PubSub, PublishRequest, SubscribeRequest, Subscription } from '../interface.js';
@@ -104,6 +105,7 @@ export class Mqtt3PubSub implements PubSub, Pinger, DeliveryHost {
       if (!['true', 'false', '1', '0', 't', 'f'].includes(v)) throw new Error(`mqtt3: invalid retain '${r}'`);
       retain = ['true', '1', 't'].includes(v);
     }
+    corkUntilCheckPhase(client.stream);
     await withTimeout(
       client.publishAsync(req.topic, req.data, { qos: this.meta.qos, retain }),
       `mqtt3: no acknowledgement for the publish to '${req.topic}' within ${WAIT_MS / 1000}s`,
@@ -164,6 +166,7 @@ export class Mqtt3PubSub implements PubSub, Pinger, DeliveryHost {
       );
       return;
     }
+    corkUntilCheckPhase(client.stream);
     packetSender(client)._sendPacket?.({ cmd: 'puback', messageId: d.messageId });
   }
 
