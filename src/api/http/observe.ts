@@ -80,20 +80,17 @@ export class RequestObserver {
       }
     }
     // An unsampled request with neither metrics nor API logging on has nothing left to observe.
-    if (span || this.metrics || this.apiLog)
-      res.once('close', () => this.end(req, res, route, params, path, span, started));
+    if (span || this.metrics || this.apiLog) {
+      // One shared listener and the state on the response, rather than a closure per request.
+      (res as Observed)[OBSERVED] = { observer: this, req, route, params, path, span, started };
+      res.on('close', onClose);
+    }
     return span;
   }
 
-  private end(
-    req: IncomingMessage,
-    res: ServerResponse,
-    route: RouteInfo | undefined,
-    params: Record<string, string> | undefined,
-    path: string,
-    span: Span | undefined,
-    started: number,
-  ): void {
+  /** @internal: called once per observed response, when it closes. */
+  end(o: ObservedRequest, res: ServerResponse): void {
+    const { req, route, params, path, span, started } = o;
     const elapsed = performance.now() - started;
     const status = res.statusCode;
     const method = req.method ?? '';
@@ -124,6 +121,27 @@ export class RequestObserver {
       this.log.info(fields, 'HTTP API Called');
     }
   }
+}
+
+const OBSERVED = Symbol('daprts.observed');
+
+interface ObservedRequest {
+  observer: RequestObserver;
+  req: IncomingMessage;
+  route: RouteInfo | undefined;
+  params: Record<string, string> | undefined;
+  path: string;
+  span: Span | undefined;
+  started: number;
+}
+
+type Observed = ServerResponse & { [OBSERVED]?: ObservedRequest };
+
+function onClose(this: Observed): void {
+  const o = this[OBSERVED];
+  if (!o) return;
+  this[OBSERVED] = undefined;
+  o.observer.end(o, this);
 }
 
 /**

@@ -10,9 +10,15 @@ export function noContent(res: ServerResponse, headers?: Record<string, string>)
   res.end();
 }
 
-/** Writes pre-serialised JSON (or raw JSON bytes) with a 200. */
-export function rawJson(res: ServerResponse, body: string | Buffer, headers?: Record<string, string>): void {
-  res.writeHead(200, { 'content-type': JSON_TYPE, 'content-length': Buffer.byteLength(body), ...headers });
+/** Writes pre-serialised JSON (or raw JSON bytes) with a 200; `headers` (the caller's own) is added to. */
+export function rawJson(
+  res: ServerResponse,
+  body: string | Buffer,
+  headers: Record<string, string | number> = {},
+): void {
+  headers['content-type'] = JSON_TYPE;
+  headers['content-length'] = Buffer.byteLength(body);
+  res.writeHead(200, headers);
   res.end(body);
 }
 
