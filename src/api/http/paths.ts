@@ -7,6 +7,7 @@ export const Paths = {
   stateKey: `${V1}/state/:storeName/:key`,
   stateBulk: `${V1}/state/:storeName/bulk`,
   stateTransaction: `${V1}/state/:storeName/transaction`,
+  stateQueryAlpha: `${ALPHA1}/state/:storeName/query`,
   publish: `${V1}/publish/:pubsubName/*`,
   publishNoTopic: `${V1}/publish/:pubsubName`,
   bulkPublish: `${V1}/publish/bulk/:pubsubName/*`,

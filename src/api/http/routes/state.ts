@@ -41,6 +41,17 @@ export function stateRoutes(api: StateApi): Route[] {
       },
     },
     {
+      // The Query API (alpha): no daprts store implements it yet, so every store answers as a
+      // daprd store without the Querier capability does (after the store lookup: 400 if unknown).
+      methods: ['POST', 'PUT'],
+      path: Paths.stateQueryAlpha,
+      handler: (req, _res, { params }) => {
+        req.resume();
+        api.store(params.storeName!);
+        throw Errors.stateQueryNotSupported(params.storeName!);
+      },
+    },
+    {
       methods: ['DELETE'],
       path: Paths.stateKey,
       handler: async (req, res, { params, query }) => {
