@@ -14,6 +14,7 @@ describe('topic scopes', () => {
       subscriptionScopes: 'app2=;app3=topic1',
     };
     expect(topicScopes(md, 'app1').canPublish('topic1')).toBe(true);
+    expect(topicScopes(md, 'app1')).toBe(topicScopes(md, 'app1')); // parsed once per metadata and app
     expect(topicScopes(md, 'app1').canPublish('topic2')).toBe(false);
     expect(topicScopes(md, 'app2').canPublish('topic3')).toBe(true);
     expect(topicScopes(md, 'app3').canPublish('topic1')).toBe(false);

@@ -28,7 +28,18 @@ function scopedTopics(text: string | undefined, appId: string): string[] {
   return [...out];
 }
 
+/** Parsed scopes per component metadata object and app id: every publish asks, the metadata never changes. */
+const parsed = new WeakMap<Record<string, string>, Map<string, TopicScopes>>();
+
 export function topicScopes(metadata: Record<string, string>, appId: string): TopicScopes {
+  let byApp = parsed.get(metadata);
+  if (!byApp) parsed.set(metadata, (byApp = new Map()));
+  let scopes = byApp.get(appId);
+  if (!scopes) byApp.set(appId, (scopes = parseTopicScopes(metadata, appId)));
+  return scopes;
+}
+
+function parseTopicScopes(metadata: Record<string, string>, appId: string): TopicScopes {
   const allowed = list(getMetadataValue(metadata, 'allowedTopics'));
   const protectedTopics = list(getMetadataValue(metadata, 'protectedTopics'));
   const publish = scopedTopics(getMetadataValue(metadata, 'publishingScopes'), appId);
