@@ -14,7 +14,7 @@ export interface SubscriptionOptions {
   /** Pull heartbeat (`heartbeat` metadata); the client's default when undefined. */
   idleHeartbeatMs?: number;
   log: Logger;
-  /** Called before each ack/nak: corks the connection so acks of one poll phase share a write. */
+  /** Called before each ack: corks the connection so the acks of one poll phase share a write. */
   beforeAck?: () => void;
   /** Re-creates the stream and consumer after the server lost them. */
   recover: () => Promise<void>;
