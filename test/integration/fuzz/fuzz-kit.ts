@@ -43,9 +43,13 @@ export interface FuzzRequest {
   path: string;
   headers: Record<string, string>;
   body?: Buffer;
+  /** Set on the one resend after a reused keep-alive connection was reset under the request. */
+  retried?: boolean;
 }
 
 export interface FuzzResponse {
+  /** The answer came on the resend after a keep-alive reset (see send). */
+  retried?: boolean;
   status?: number;
   headers?: Record<string, string | string[] | undefined>;
   body?: string;
@@ -549,7 +553,21 @@ export function send(port: number, agent: Agent, req: FuzzRequest, timeoutMs: nu
         finish({ timedOut: true });
         cr.destroy();
       }, timeoutMs);
-      cr.on('error', (e) => finish({ error: e.message }));
+      cr.on('error', (e) => {
+        // Node's keep-alive race (documented with `request.reusedSocket`): a pooled connection can
+        // be closed under a request just handed to it. That is the client's to retry, once, on a
+        // new connection; the retry's answer is judged like any other, and it is counted.
+        const code = (e as NodeJS.ErrnoException).code;
+        if (cr.reusedSocket && (code === 'ECONNRESET' || e.message === 'socket hang up') && !req.retried) {
+          done = true;
+          clearTimeout(timer);
+          void send(port, agent, { ...req, retried: true }, timeoutMs).then((r) =>
+            resolve({ ...r, retried: true }),
+          );
+          return;
+        }
+        finish({ error: e.message });
+      });
       if (req.body !== undefined) cr.end(req.body);
       else cr.end();
     } catch (e) {

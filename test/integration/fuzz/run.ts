@@ -56,6 +56,8 @@ export async function fuzz(p: DaprtsProcess, opts: FuzzRunOptions): Promise<Reco
         }
       }
       histogram[label] = (histogram[label] ?? 0) + 1;
+      if (res.retried)
+        histogram['keep-alive reset, resent'] = (histogram['keep-alive reset, resent'] ?? 0) + 1;
       if (process.env.DAPRTS_FUZZ_DUMP)
         appendFileSync(
           process.env.DAPRTS_FUZZ_DUMP,
