@@ -43,6 +43,10 @@ export function writeError(
   onError?.(e);
   if (!isDaprError(err)) logger.error({ err }, 'unexpected error in API handler');
   else logger.debug({ errorCode: e.errorCode, msg: e.message }, 'API error');
+  // The caller already has its complete answer: keep the connection (destroying it here would cut
+  // a keep-alive socket the client may already have sent its next request on).
+  if (res.writableEnded) return;
+  // A half-written answer cannot be repaired: end the connection so the client sees it broke.
   if (res.headersSent) {
     res.destroy();
     return;
