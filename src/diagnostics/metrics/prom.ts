@@ -48,7 +48,6 @@ export class PromMetrics implements Metrics {
   private readonly http = new Map<string, HttpSeries>();
   private readonly calls = new Map<string, CallSeries>();
   private readonly ingress = new Map<string, CallSeries>();
-  private readonly other = new Map<string, CounterSeries | HistogramSeries>();
   private readonly requestBytes: HistogramSeries;
   private readonly responseBytes: HistogramSeries;
 
@@ -214,16 +213,16 @@ export class PromMetrics implements Metrics {
 
   jobTriggered(success: boolean, elapsedMs: number): void {
     const labels = [this.opts.appId, this.opts.namespace, 'job_trigger_op'];
-    this.counterSeries(
-      success ? 'dapr_component_job_success_count' : 'dapr_component_job_failure_count',
-      labels,
-    ).inc();
-    this.histogramSeries('dapr_component_job_latencies', [...labels, String(success)]).observe(elapsedMs);
+    // Rare calls: the metric's own per-label-set map is cache enough.
+    this.c[success ? 'dapr_component_job_success_count' : 'dapr_component_job_failure_count']
+      .bind(labels)
+      .inc();
+    this.h.dapr_component_job_latencies.bind([...labels, String(success)]).observe(elapsedMs);
   }
 
   errorCode(code: string): void {
     if (!this.opts.recordErrorCodes || !code) return;
-    this.counterSeries('dapr_error_code_total', [this.opts.appId, errorCategory(code), code]).inc();
+    this.c.dapr_error_code_total.bind([this.opts.appId, errorCategory(code), code]).inc();
   }
 
   private counter(name: string, help: string, labelNames: string[]): void {
@@ -232,20 +231,5 @@ export class PromMetrics implements Metrics {
 
   private histogram(name: string, help: string, labelNames: string[], buckets: number[]): void {
     this.h[name] = new LabeledHistogram(name, help, labelNames, buckets, this.registry);
-  }
-
-  /** Series of the rarer metrics (jobs, error codes), cached by name and label values. */
-  private counterSeries(name: string, values: string[]): CounterSeries {
-    const key = `${name}\u0000${values.join('\u0000')}`;
-    let s = this.other.get(key) as CounterSeries | undefined;
-    if (!s) this.other.set(key, (s = this.c[name].bind(values)));
-    return s;
-  }
-
-  private histogramSeries(name: string, values: string[]): HistogramSeries {
-    const key = `${name}\u0000${values.join('\u0000')}`;
-    let s = this.other.get(key) as HistogramSeries | undefined;
-    if (!s) this.other.set(key, (s = this.h[name].bind(values)));
-    return s;
   }
 }

@@ -24,13 +24,13 @@ const CONNECTION_CODES = new Set([
   'EPIPE',
 ]);
 
+export const QUERY_TIMEOUT = 'Query read timeout';
+
 /** The statement outlived the component `timeout` (its connection is still busy with it). */
 export function isQueryTimeout(err: unknown): boolean {
   const e = err as { message?: unknown; cause?: { message?: unknown } } | null;
   return e?.message === QUERY_TIMEOUT || e?.cause?.message === QUERY_TIMEOUT;
 }
-
-export const QUERY_TIMEOUT = 'Query read timeout';
 
 function describe(err: unknown): string {
   if (!(err instanceof Error)) return String(err);
