@@ -1,5 +1,5 @@
 import type { Logger } from '../diagnostics/logger.js';
-import type { Subscription } from '../components/pubsub/interface.js';
+import type { SubscribeRequest, Subscription } from '../components/pubsub/interface.js';
 import type { ResiliencyProvider } from '../resiliency/provider.js';
 import type { CompStore } from '../runtime/compstore.js';
 import type { AppDelivery } from './delivery/app-delivery.js';
@@ -72,10 +72,15 @@ export class SubscriptionManager {
         tracing: this.opts.tracing,
         metrics: this.opts.metrics,
       };
+      const req: SubscribeRequest = {
+        topic: spec.topic,
+        metadata: spec.metadata,
+        batchSize: spec.bulkSubscribe?.maxMessagesCount,
+      };
       const handler = spec.bulkSubscribe
-        ? createBulkHandler(spec, spec.bulkSubscribe, deps)
+        ? createBulkHandler(spec, spec.bulkSubscribe, deps, pubsub.pubsub.handlerWindow?.(req) ?? 1)
         : createMessageHandler(spec, deps);
-      const sub = await pubsub.pubsub.subscribe({ topic: spec.topic, metadata: spec.metadata }, handler);
+      const sub = await pubsub.pubsub.subscribe(req, handler);
       this.live.push({ spec, sub });
       this.log.info(
         { pubsub: spec.pubsubName, topic: spec.topic, type: spec.type },

@@ -38,6 +38,12 @@ export interface SubscribeRequest {
   topic: string;
   /** Subscription metadata merged over nothing (component metadata is the component's own). */
   metadata: Record<string, string>;
+  /**
+   * The handler batches (bulk subscribe): components that can run handler calls side by side
+   * allow at least this many at once, started in delivery order, whatever their concurrency
+   * setting, so that a batch can fill.
+   */
+  batchSize?: number;
 }
 
 /** A live subscription; `close()` stops delivery, lets in-flight handlers settle, and leaves unacked messages to the broker. */
@@ -47,6 +53,12 @@ export interface Subscription {
 
 export interface PubSub extends Component {
   features(): readonly PubSubFeature[];
+  /**
+   * How many handler calls a subscription made with `req` runs at once (Infinity: unbounded).
+   * Absent means one at a time. Bulk subscribe sends a batch once it holds this many messages,
+   * since no more can arrive before some of them settle.
+   */
+  handlerWindow?(req: SubscribeRequest): number;
   /** Resolves once the broker accepted the message (acks/confirms where the broker has them). */
   publish(req: PublishRequest): Promise<void>;
   subscribe(req: SubscribeRequest, handler: MessageHandler): Promise<Subscription>;

@@ -19,12 +19,18 @@ interface Pending {
  * `maxMessagesCount` or `maxAwaitDurationMs`, sent in one POST per route, and settled one by one from
  * the app's `statuses` (missing → RETRY). RETRY entries are resent under the inbound policy; the
  * rest of the batch is acked as soon as it is settled.
+ *
+ * `window` is how many handler calls the component runs at once: a batch that holds that many
+ * cannot grow before it is settled, so it goes at once instead of waiting out `maxAwaitDurationMs`
+ * (daprd waits, which caps a one-at-a-time broker at one message per wait).
  */
 export function createBulkHandler(
   spec: SubscriptionSpec,
   bulk: BulkSubscribeSpec,
   deps: SubscriberDeps,
+  window = Infinity,
 ): MessageHandler {
+  const fullAt = Math.max(1, Math.min(bulk.maxMessagesCount, window));
   let batch: Pending[] = [];
   let timer: NodeJS.Timeout | undefined;
   const flush = () => {
@@ -37,7 +43,7 @@ export function createBulkHandler(
   return (msg) =>
     new Promise<void>((resolve, reject) => {
       batch.push({ entryId: randomUUID(), msg, resolve, reject });
-      if (batch.length >= bulk.maxMessagesCount) flush();
+      if (batch.length >= fullAt) flush();
       else timer ??= setTimeout(flush, bulk.maxAwaitDurationMs);
     });
 }

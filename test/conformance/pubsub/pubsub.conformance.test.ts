@@ -148,6 +148,9 @@ describe.each(componentsUnderTest())('pub/sub conformance: $name', (c) => {
     }
   });
 
+  // maxAwaitDurationMs is far beyond the test's timeout: every batch must go out because it is
+  // full, i.e. either maxMessagesCount (20, above Redis' default concurrency of 10 and JetStream's
+  // `single`) or as many messages as the component hands out at once.
   it('bulk publishes and bulk subscribes', async () => {
     const t = topic('bulk');
     const s = await startSubscriber(c, {
@@ -157,7 +160,7 @@ describe.each(componentsUnderTest())('pub/sub conformance: $name', (c) => {
           pubsubname: 'pubsub',
           topic: t,
           route: '/bulk',
-          bulkSubscribe: { enabled: true, maxMessagesCount: 5, maxAwaitDurationMs: 200 },
+          bulkSubscribe: { enabled: true, maxMessagesCount: 20, maxAwaitDurationMs: 600_000 },
         },
       ],
     });
@@ -171,7 +174,7 @@ describe.each(componentsUnderTest())('pub/sub conformance: $name', (c) => {
       },
     });
     try {
-      const entries = Array.from({ length: 10 }, (_, i) => ({
+      const entries = Array.from({ length: 40 }, (_, i) => ({
         entryId: String(i),
         event: { i },
         contentType: 'application/json',
@@ -181,7 +184,7 @@ describe.each(componentsUnderTest())('pub/sub conformance: $name', (c) => {
         body: JSON.stringify(entries),
       });
       expect(res.status).toBe(204);
-      await s.app.waitFor(() => s.app.on('/bulk').flatMap((d) => d.body.entries as unknown[]).length >= 10);
+      await s.app.waitFor(() => s.app.on('/bulk').flatMap((d) => d.body.entries as unknown[]).length >= 40);
       const d = s.app.on('/bulk')[0];
       expect(d.body).toMatchObject({ type: 'com.dapr.event.sent.bulk', topic: t, pubsubname: 'pubsub' });
       const got = s.app

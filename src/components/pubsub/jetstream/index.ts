@@ -125,6 +125,13 @@ export class JetStreamPubSub implements PubSub, Pinger {
     }
   }
 
+  /** `single`: one call at a time (a bulk subscription's batch size); `parallel`: max_ack_pending. */
+  handlerWindow(req: SubscribeRequest): number {
+    const calls = this.meta.concurrency === 'parallel' ? Infinity : Math.max(1, req.batchSize ?? 1);
+    const pending = this.meta.maxAckPending;
+    return pending !== undefined && pending > 0 ? Math.min(calls, pending) : calls;
+  }
+
   async subscribe(req: SubscribeRequest, handler: MessageHandler): Promise<Subscription> {
     const { js, jsm, streams } = this.live();
     const m = this.meta;
@@ -136,6 +143,7 @@ export class JetStreamPubSub implements PubSub, Pinger {
       topic,
       handler,
       concurrency: m.concurrency,
+      batchSize: req.batchSize,
       ackWaitMs: (ci.config.ack_wait ?? 30e9) / 1e6,
       nakDelayMs: (deliveries) =>
         m.backOffMs.length > 0

@@ -7,6 +7,8 @@ export interface SubscriptionOptions {
   topic: string;
   handler: MessageHandler;
   concurrency: 'single' | 'parallel';
+  /** Bulk subscribe's batch size: `single` then runs up to this many calls at once, in order. */
+  batchSize?: number;
   /** The consumer's ack wait (ms): held messages are kept alive well within it. */
   ackWaitMs: number;
   /** Delay before a rejected message is redelivered, from its delivery count (1 = first delivery); 0 = at once. */
@@ -28,7 +30,8 @@ const PULL_BATCH = 256;
  *
  * - `single`: one handler call at a time, in the order the server delivers (stream order for first
  *   deliveries). A rejected message is nak'd and comes back after the messages already delivered,
- *   as on daprd; set `maxAckPending: 1` to hold everything else back until it succeeded.
+ *   as on daprd; set `maxAckPending: 1` to hold everything else back until it succeeded. For a
+ *   bulk subscription, up to `batchSize` calls at once, started in that order (one batch).
  * - `parallel`: a handler call per message as it arrives (bounded by the consumer's max_ack_pending).
  *
  * Resolve → ack; reject → nak (with the backOff delay). Messages held here (waiting or in a
@@ -40,7 +43,8 @@ export class JetStreamSubscription implements Subscription {
   private readonly queue: JsMsg[] = [];
   private readonly inflight = new Set<JsMsg>();
   private readonly calls = new Set<Promise<void>>();
-  private loop?: Promise<void>;
+  private readonly window: number;
+  private running = 0;
   private keepAlive?: NodeJS.Timeout;
   private recovering = false;
   private closed = false;
@@ -48,7 +52,9 @@ export class JetStreamSubscription implements Subscription {
   constructor(
     private readonly consumer: Consumer,
     private readonly o: SubscriptionOptions,
-  ) {}
+  ) {
+    this.window = o.concurrency === 'parallel' ? Infinity : Math.max(1, o.batchSize ?? 1);
+  }
 
   async start(): Promise<void> {
     await this.consume();
@@ -78,7 +84,6 @@ export class JetStreamSubscription implements Subscription {
     await this.messages?.close().catch(() => undefined);
     // Not started yet: back to the server now rather than after the ack wait.
     for (const m of this.queue.splice(0)) m.nak();
-    await this.loop;
     await Promise.allSettled([...this.calls]);
     clearInterval(this.keepAlive);
   }
@@ -88,21 +93,21 @@ export class JetStreamSubscription implements Subscription {
       m.nak();
       return;
     }
-    if (this.o.concurrency === 'parallel') {
-      const p = this.process(m);
-      this.calls.add(p);
-      void p.finally(() => this.calls.delete(p));
-      return;
-    }
     this.queue.push(m);
-    this.loop ??= this.drain();
+    this.pump();
   }
 
-  private async drain(): Promise<void> {
-    try {
-      for (let m = this.queue.shift(); m; m = this.queue.shift()) await this.process(m);
-    } finally {
-      this.loop = undefined;
+  /** Starts queued messages in arrival order while fewer than `window` calls run. */
+  private pump(): void {
+    while (!this.closed && this.running < this.window && this.queue.length > 0) {
+      const m = this.queue.shift() as JsMsg;
+      this.running++;
+      const p: Promise<void> = this.process(m).finally(() => {
+        this.running--;
+        this.calls.delete(p);
+        this.pump();
+      });
+      this.calls.add(p);
     }
   }
 

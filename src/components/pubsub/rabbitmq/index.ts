@@ -75,11 +75,21 @@ export class RabbitMQPubSub implements PubSub {
     }
   }
 
+  /**
+   * The concurrency setting, raised to the batch size of a bulk subscription; a prefetch count
+   * bounds what the broker hands out before acks.
+   */
+  handlerWindow(req: SubscribeRequest): number {
+    const { meta } = this.ready();
+    const calls = Math.max(meta.concurrency, req.batchSize ?? 0);
+    return meta.prefetchCount > 0 ? Math.min(calls, meta.prefetchCount) : calls;
+  }
+
   async subscribe(req: SubscribeRequest, handler: MessageHandler): Promise<Subscription> {
     const { conn, meta } = this.ready();
     const sub = new AmqpSubscription({
       conn,
-      meta,
+      meta: { ...meta, concurrency: Math.max(meta.concurrency, req.batchSize ?? 0) },
       topic: req.topic,
       metadata: req.metadata,
       handler,

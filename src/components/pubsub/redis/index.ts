@@ -74,6 +74,11 @@ export class RedisStreamsPubSub implements PubSub, Pinger {
     }
   }
 
+  /** `concurrency` handler calls at once, raised to the batch size of a bulk subscription. */
+  handlerWindow(req: SubscribeRequest): number {
+    return Math.max(this.ready().meta.concurrency, req.batchSize ?? 0);
+  }
+
   async subscribe(req: SubscribeRequest, handler: MessageHandler): Promise<Subscription> {
     const { client, meta, consumer } = this.ready();
     const reader = await connectRedis({
@@ -84,7 +89,7 @@ export class RedisStreamsPubSub implements PubSub, Pinger {
     const sub: StreamSubscription = new StreamSubscription({
       topic: req.topic,
       consumer,
-      meta,
+      meta: { ...meta, concurrency: this.handlerWindow(req) },
       client,
       reader,
       handler,
