@@ -29,6 +29,8 @@ export interface EnvelopeInput {
   body: Buffer;
   /** The request's Content-Type; empty means `text/plain`. */
   contentType?: string;
+  /** `body` already parsed by the transport (JSON content types): spares parsing it again. */
+  parsed?: { value: unknown };
   /** Request metadata: `cloudevent.*` overrides and `ttlInSeconds`. */
   metadata: Record<string, string>;
   traceparent?: string;
@@ -69,7 +71,9 @@ export function buildEnvelope(input: EnvelopeInput): CloudEvent {
   const tracestate = override('tracestate') ?? input.tracestate ?? '';
   let ce: CloudEvent;
   if (isCloudEventContentType(input.contentType)) {
-    const parsed = JSON.parse(input.body.toString('utf8')) as unknown;
+    const parsed = input.parsed
+      ? shallowCopy(input.parsed.value)
+      : (JSON.parse(input.body.toString('utf8')) as unknown);
     if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
       throw new SyntaxError('the CloudEvent must be a JSON object');
     ce = parsed as CloudEvent;
@@ -97,13 +101,19 @@ export function buildEnvelope(input: EnvelopeInput): CloudEvent {
     };
     const subject = override('subject');
     if (subject !== undefined) ce.subject = subject;
-    setData(ce, input.body, contentType);
+    if (input.parsed && isJsonContentType(contentType)) ce.data = input.parsed.value;
+    else setData(ce, input.body, contentType);
   }
   ce.topic = input.topic;
   ce.pubsubname = input.pubsubName;
   const ttlMs = messageTtlMs(md);
   if (ttlMs !== undefined && !input.nativeTtl) ce.expiration = rfc3339(now() + ttlMs);
   return ce;
+}
+
+/** The caller's object is not ours to complete. */
+function shallowCopy(v: unknown): unknown {
+  return v && typeof v === 'object' && !Array.isArray(v) ? { ...v } : v;
 }
 
 function setData(ce: CloudEvent, body: Buffer, contentType: string): void {

@@ -28,6 +28,8 @@ export interface BulkPublishInputEntry {
   entryId: string;
   /** The event bytes as the transport received them (JSON text, plain text, or raw bytes). */
   event: Buffer;
+  /** The event as the transport parsed it, for JSON content types (spares parsing `event` again). */
+  parsed?: { value: unknown };
   contentType: string;
   metadata?: Record<string, string>;
 }
@@ -92,7 +94,7 @@ export class PubSubApi {
       return {
         entryId: e.entryId,
         metadata,
-        ...this.encode(p, input.topic, e.event, e.contentType, metadata, trace),
+        ...this.encode(p, input.topic, e.event, e.contentType, metadata, trace, e.parsed),
       };
     });
     const run = this.ctx.resiliency.componentOutbound(p.name, 'pubsub');
@@ -133,6 +135,7 @@ export class PubSubApi {
     contentType: string | undefined,
     metadata: Record<string, string>,
     trace: { traceparent?: string; tracestate?: string },
+    parsed?: { value: unknown },
   ): { data: Buffer; contentType: string } {
     if (rawPayload(metadata)) return { data: body, contentType: contentType || 'application/octet-stream' };
     try {
@@ -147,6 +150,7 @@ export class PubSubApi {
         topic,
         body,
         contentType,
+        parsed,
         metadata,
         traceparent: trace.traceparent,
         tracestate: trace.tracestate,
@@ -183,10 +187,14 @@ export function rawPayload(metadata: Record<string, string>): boolean {
   throw Errors.pubsubRequestMetadata(`rawPayload value '${v}' is not a boolean`);
 }
 
+/** Whether a bulk entry's `event` is the JSON value itself for this content type (§3.3). */
+export function isJsonEvent(contentType: string): boolean {
+  return isJsonContentType(contentType) || contentType === CLOUDEVENT_CONTENT_TYPE;
+}
+
 /** Bulk entries carry `event` as JSON; how it becomes bytes depends on its content type (§3.3). */
 export function bulkEventBytes(event: unknown, contentType: string): Buffer {
-  if (isJsonContentType(contentType) || contentType === CLOUDEVENT_CONTENT_TYPE)
-    return Buffer.from(JSON.stringify(event ?? null));
+  if (isJsonEvent(contentType)) return Buffer.from(JSON.stringify(event ?? null));
   if (typeof event !== 'string')
     throw Errors.pubsubEventsSer(`event for content type ${contentType} must be a string`);
   if (contentType === 'application/octet-stream') return Buffer.from(event, 'base64');

@@ -30,6 +30,8 @@ export interface DeliveryResult {
 export interface BulkDeliveryEntry {
   entryId: string;
   event: CloudEvent;
+  /** `event` as JSON bytes, when the message's own bytes are that (see `readEvent`). */
+  json?: Buffer;
   /** The message bytes as the broker gave them (sent as is to gRPC apps for raw payloads). */
   data: Buffer;
   contentType: string;

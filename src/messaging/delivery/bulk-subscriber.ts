@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { MessageHandler, PubSubMessage } from '../../components/pubsub/interface.js';
-import { CLOUDEVENT_CONTENT_TYPE, isExpired } from '../cloudevent.js';
+import { CLOUDEVENT_CONTENT_TYPE, isExpired, type CloudEvent } from '../cloudevent.js';
 import { selectRoute } from '../subscriptions/rules.js';
 import type { BulkSubscribeSpec, SubscriptionSpec } from '../subscriptions/types.js';
 import { RetriableDeliveryError } from './app-response.js';
-import { eventFromMessage, isRawPayload } from './event.js';
+import { isRawPayload, readEvent } from './event.js';
 import { publishToDeadLetter, type SubscriberDeps } from './subscriber.js';
 
 interface Pending {
@@ -12,6 +12,13 @@ interface Pending {
   msg: PubSubMessage;
   resolve: () => void;
   reject: (err: unknown) => void;
+}
+
+/** A message on its way to one route: the event and, when unchanged, its own JSON bytes. */
+interface Entry {
+  p: Pending;
+  event: CloudEvent;
+  json?: Buffer;
 }
 
 /**
@@ -49,16 +56,19 @@ export function createBulkHandler(
 }
 
 async function processBatch(spec: SubscriptionSpec, items: Pending[], deps: SubscriberDeps): Promise<void> {
-  const byPath = new Map<string, { p: Pending; event: Record<string, unknown> }[]>();
+  const byPath = new Map<string, Entry[]>();
+  const raw = isRawPayload(spec.metadata);
   for (const p of items) {
     try {
-      const event = eventFromMessage(p.msg, spec.pubsubName, isRawPayload(spec.metadata), deps.now());
+      const { event, json } = readEvent(p.msg, spec.pubsubName, raw, deps.now());
       const path = isExpired(event, deps.now()) ? undefined : selectRoute(spec.rules, event);
       if (path === undefined) {
         await settleDropped(spec, p, deps);
         continue;
       }
-      byPath.set(path, [...(byPath.get(path) ?? []), { p, event }]);
+      const entries = byPath.get(path);
+      if (entries) entries.push({ p, event, json });
+      else byPath.set(path, [{ p, event, json }]);
     } catch (err) {
       p.reject(err);
     }
@@ -69,7 +79,7 @@ async function processBatch(spec: SubscriptionSpec, items: Pending[], deps: Subs
 async function deliverBulk(
   spec: SubscriptionSpec,
   path: string,
-  entries: { p: Pending; event: Record<string, unknown> }[],
+  entries: Entry[],
   deps: SubscriberDeps,
 ): Promise<void> {
   let remaining = entries;
@@ -82,9 +92,10 @@ async function deliverBulk(
           topic: spec.topic,
           path,
           rawPayload: isRawPayload(spec.metadata),
-          entries: remaining.map(({ p, event }) => ({
+          entries: remaining.map(({ p, event, json }) => ({
             entryId: p.entryId,
             event,
+            json,
             data: p.msg.data,
             contentType: p.msg.contentType ?? CLOUDEVENT_CONTENT_TYPE,
             metadata: p.msg.metadata,

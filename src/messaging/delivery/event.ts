@@ -7,20 +7,10 @@ import { DEFAULT_EVENT_TYPE, rfc3339, type CloudEvent } from '../cloudevent.js';
  * The CloudEvent for a broker message. With `rawPayload` the bytes are wrapped as daprd does
  * (data_base64, application/octet-stream, new id, source Dapr); otherwise the message must be a JSON
  * CloudEvent. Trace fields missing from the event are filled from message metadata.
- */
-export function eventFromMessage(
-  msg: PubSubMessage,
-  pubsubName: string,
-  raw: boolean,
-  now: number,
-): CloudEvent {
-  return readEvent(msg, pubsubName, raw, now).event;
-}
-
-/**
- * `eventFromMessage`, plus the event's JSON bytes when the message's own bytes can be sent as they
- * are: a JSON CloudEvent in valid UTF-8 to which nothing was added. Delivery then skips
- * re-serializing the event (a JSON.stringify of every delivered message).
+ *
+ * Also returns the event's JSON bytes when the message's own bytes can be sent as they are: a JSON
+ * CloudEvent in valid UTF-8 to which nothing was added. Delivery then skips re-serializing the
+ * event (a JSON.stringify of every delivered message).
  */
 export function readEvent(
   msg: PubSubMessage,

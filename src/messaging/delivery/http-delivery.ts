@@ -47,24 +47,11 @@ export class HttpAppDelivery implements AppDelivery {
 
   /** One POST with every entry (§3.7 bulk); 404 drops all, other non-2xx retries all. */
   async deliverBulk(req: BulkEventDelivery): Promise<Map<string, string>> {
-    const body = JSON.stringify({
-      id: randomUUID(),
-      type: 'com.dapr.event.sent.bulk',
-      topic: req.topic,
-      pubsubname: req.pubsubName,
-      metadata: {},
-      entries: req.entries.map((e) => ({
-        entryId: e.entryId,
-        event: e.event,
-        metadata: e.metadata,
-        contentType: CLOUDEVENT_CONTENT_TYPE,
-      })),
-    });
     const res = await this.channel.request({
       method: 'POST',
       path: req.path,
       headers: { 'content-type': 'application/json', pubsubname: req.pubsubName },
-      body,
+      body: bulkBody(req),
       signal: req.signal,
     });
     return bulkStatuses(
@@ -77,6 +64,32 @@ export class HttpAppDelivery implements AppDelivery {
   listSubscriptions(): Promise<SubscriptionSpec[]> {
     return programmaticSubscriptions(this.channel, this.appId, this.logger);
   }
+}
+
+/**
+ * The bulk request body `{id, type, topic, pubsubname, metadata, entries: [{entryId, event,
+ * metadata, contentType}]}`, with each event's own JSON bytes spliced in where it has them.
+ */
+function bulkBody(req: BulkEventDelivery): Buffer {
+  const head = JSON.stringify({
+    id: randomUUID(),
+    type: 'com.dapr.event.sent.bulk',
+    topic: req.topic,
+    pubsubname: req.pubsubName,
+    metadata: {},
+  });
+  const parts: Buffer[] = [Buffer.from(head.slice(0, -1) + ',"entries":[')];
+  req.entries.forEach((e, i) => {
+    parts.push(Buffer.from(`${i > 0 ? ',' : ''}{"entryId":${JSON.stringify(e.entryId)},"event":`));
+    parts.push(e.json ?? Buffer.from(JSON.stringify(e.event)));
+    parts.push(
+      Buffer.from(
+        `,"metadata":${JSON.stringify(e.metadata)},"contentType":${JSON.stringify(CLOUDEVENT_CONTENT_TYPE)}}`,
+      ),
+    );
+  });
+  parts.push(Buffer.from(']}'));
+  return Buffer.concat(parts);
 }
 
 /** Per-entry outcome from a bulk response: 404 drops all, other non-2xx retries all, missing → RETRY. */

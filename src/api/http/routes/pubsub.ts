@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { Errors } from '../../../errors/catalogue.js';
-import { bulkEventBytes, type PubSubApi } from '../../universal/pubsub.js';
+import { bulkEventBytes, isJsonEvent, type PubSubApi } from '../../universal/pubsub.js';
 import { json, noContent } from '../respond.js';
 import { parseJson, queryMetadata } from '../request.js';
 import { Paths } from '../paths.js';
@@ -55,6 +55,7 @@ export function pubsubRoutes(api: PubSubApi): Route[] {
         entryId: e.entryId,
         contentType,
         event: bulkEventBytes(e.event, contentType),
+        parsed: isJsonEvent(contentType) ? { value: e.event ?? null } : undefined,
         metadata: stringMap(e.metadata),
       };
     });

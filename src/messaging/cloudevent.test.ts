@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { buildEnvelope, type EnvelopeInput } from './cloudevent.js';
+
+const base: EnvelopeInput = {
+  appId: 'app',
+  pubsubName: 'ps',
+  topic: 'orders',
+  body: Buffer.alloc(0),
+  metadata: {},
+  nativeTtl: false,
+  now: () => Date.UTC(2026, 0, 2, 3, 4, 5),
+};
+
+/** The envelope without the fields that differ on every call. */
+const stable = (ce: Record<string, unknown>) => ({ ...ce, id: ce.id === undefined ? undefined : 'ID' });
+
+describe('CloudEvent envelope from an already parsed body (bulk publish)', () => {
+  const values: unknown[] = [
+    { a: 1, nested: { b: [1, 2, { c: 'é' }] } },
+    [1, 'two', null],
+    'a string',
+    42,
+    -0,
+    true,
+    null,
+  ];
+  for (const contentType of ['application/json', 'application/vnd.x+json'])
+    for (const value of values)
+      it(`${contentType} ${JSON.stringify(value)}: the same event as from the bytes`, () => {
+        const body = Buffer.from(JSON.stringify(value));
+        const fromBytes = buildEnvelope({ ...base, body, contentType });
+        const fromParsed = buildEnvelope({ ...base, body, contentType, parsed: { value } });
+        expect(JSON.stringify(stable(fromParsed))).toBe(JSON.stringify(stable(fromBytes)));
+      });
+
+  it('a CloudEvent body is completed like the bytes would be, without touching the caller’s object', () => {
+    const value = { id: 'x1', source: 'me', type: 't', data: { n: 1 } };
+    const body = Buffer.from(JSON.stringify(value));
+    const contentType = 'application/cloudevents+json';
+    const fromBytes = buildEnvelope({ ...base, body, contentType });
+    const fromParsed = buildEnvelope({ ...base, body, contentType, parsed: { value } });
+    expect(fromParsed).toEqual(fromBytes);
+    expect(fromParsed).toMatchObject({ id: 'x1', topic: 'orders', pubsubname: 'ps', specversion: '1.0' });
+    expect(value).toEqual({ id: 'x1', source: 'me', type: 't', data: { n: 1 } });
+  });
+
+  it('a CloudEvent body that is not an object is refused either way', () => {
+    const contentType = 'application/cloudevents+json';
+    const body = Buffer.from('[1]');
+    expect(() => buildEnvelope({ ...base, body, contentType })).toThrow(SyntaxError);
+    expect(() => buildEnvelope({ ...base, body, contentType, parsed: { value: [1] } })).toThrow(SyntaxError);
+  });
+});
