@@ -69,6 +69,15 @@ const PROFILE = process.env.PROFILE === '1';
 const TARGET_DP50 = 0.5; // ms added to the raw p50 publish-to-delivery at RATE
 const TARGET_RATIO = 0.4; // of the raw client's delivered msg/s at full speed
 const PATHS = ['raw', 'daprts'];
+// Full speed also runs daprts' batching APIs: bulk publish of BULK messages per request (BULK_CONC
+// requests in flight) to a topic the app bulk-subscribes (maxMessagesCount BULK_SUB,
+// maxAwaitDurationMs BULK_WAIT). BULK=0 leaves it out.
+const BULK = Number(process.env.BULK ?? 50);
+const BULK_CONC = Number(process.env.BULK_CONC ?? 2);
+const BULK_SUB = Number(process.env.BULK_SUB ?? 100);
+const BULK_WAIT = Number(process.env.BULK_WAIT ?? 20);
+const MAX_PATHS = BULK > 0 ? [...PATHS, 'bulk'] : PATHS;
+const TARGET = { raw: 'raw', daprts: 'dapr', bulk: 'dapr-bulk' };
 
 requireBuild();
 if (process.env.NICE) setPriority(Number(process.env.NICE));
@@ -207,21 +216,22 @@ async function measure(broker, path, mode, durS, ourPids, { warm = false, stallS
   if (!warm) await waitQuiet(ourPids, { cores: 0.25, maxMs: 750 });
   const meter = noiseMeter(ourPids);
   meter.start();
-  const cpu0 = sidecar && path === 'daprts' ? cpuSeconds(sidecar.pid) : 0;
+  const cpu0 = sidecar && path !== 'raw' ? cpuSeconds(sidecar.pid) : 0;
   const loadCpu0 = cpuSeconds(worker.proc.pid);
   const r = await worker.ask('run', {
-    target: path === 'raw' ? 'raw' : 'dapr',
+    target: TARGET[path],
     run,
     mode,
     rate: RATE,
-    conc: CONC,
+    conc: path === 'bulk' ? BULK_CONC : CONC,
+    batch: path === 'bulk' ? BULK : 1,
     backlog: BACKLOG,
     durMs: durS * 1000,
   });
   await drain(() => worker.ask('progress'), r.okCount, stallS);
   const got = await worker.ask('collect');
   const noise = meter.stop();
-  const sidecarCpu = path === 'daprts' ? cpuSeconds(sidecar.pid) - cpu0 : NaN;
+  const sidecarCpu = path !== 'raw' ? cpuSeconds(sidecar.pid) - cpu0 : NaN;
   const loadCpu = cpuSeconds(worker.proc.pid) - loadCpu0;
   const { lost, deliveredOfFailed } = reconcile(r.ok, got.counts);
   const pubSeconds = (r.endNs - r.startNs) / 1e9;
@@ -256,7 +266,7 @@ async function measure(broker, path, mode, durS, ourPids, { warm = false, stallS
     `${broker.padEnd(9)} ${path.padEnd(6)} ${mode.padEnd(4)} sent ${r.sent} acked ${r.okCount} recv ${got.received}` +
       ` lost ${lost} dups ${got.dups} | pub p50 ${f(r.pub.p50)} p99 ${f(r.pub.p99)} | e2e p50 ${f(got.e2e.p50)}` +
       ` p99 ${f(got.e2e.p99)} ms | ${row.publishRate.toFixed(0)} pub/s ${row.deliveredRate.toFixed(0)} dlv/s` +
-      (path === 'daprts' ? ` | sidecar ${f(row.sidecarCpuUsPerMsg, 0)} µs/msg` : '') +
+      (path !== 'raw' ? ` | sidecar ${f(row.sidecarCpuUsPerMsg, 0)} µs/msg` : '') +
       `${r.errors ? ` | ${r.errors} publish errors (${r.firstError})` : ''} | noise ${noise.toFixed(2)}`,
   );
   return row;
@@ -265,13 +275,20 @@ async function measure(broker, path, mode, durS, ourPids, { warm = false, stallS
 async function benchBroker(broker) {
   const topicRaw = `bench-raw-${runId}-${broker}`;
   const topic = `bench-${runId}-${broker}`;
+  const bulkTopic = `${topic}-bulk`;
   const resDir = join(tmp, broker, 'resources');
   mkdirSync(resDir, { recursive: true });
   writeFileSync(
     join(resDir, `${broker}.yaml`),
     componentYaml(broker, { runId, kafkaBootstrap: kafka?.bootstrap }),
   );
-  await worker.ask('subs', { list: [{ pubsubname: broker, topic }] });
+  const bulkSubscribe = { enabled: true, maxMessagesCount: BULK_SUB, maxAwaitDurationMs: BULK_WAIT };
+  await worker.ask('subs', {
+    list: [
+      { pubsubname: broker, topic },
+      ...(BULK > 0 ? [{ pubsubname: broker, topic: bulkTopic, bulkSubscribe }] : []),
+    ],
+  });
 
   const profDir = process.env.PROF_DIR ? resolve(process.env.PROF_DIR, broker) : join(tmp, broker, 'prof');
   mkdirSync(profDir, { recursive: true });
@@ -285,7 +302,13 @@ async function benchBroker(broker) {
   });
   const brokerPids = pidsOf(BROKER_COMM[broker]);
   const ourPids = () => [sidecar.pid, worker.proc.pid, ...brokerPids];
-  await worker.ask('dapr-open', { port, pubsub: broker, topic, connections: Math.max(CONNS, CONC) });
+  await worker.ask('dapr-open', {
+    port,
+    pubsub: broker,
+    topic,
+    bulkTopic,
+    connections: Math.max(CONNS, CONC),
+  });
   await worker.ask('raw-open', {
     broker,
     topic: topicRaw,
@@ -295,32 +318,34 @@ async function benchBroker(broker) {
 
   // A path is live once a message published through it comes back (a Kafka group join takes
   // seconds); then warm up.
-  for (const path of PATHS) {
+  for (const path of MAX_PATHS) {
+    const mode = path === 'bulk' ? 'max' : 'rate';
     for (let i = 0; ; i++) {
-      const w = await measure(broker, path, 'rate', 0.1, ourPids, { warm: true, stallS: 1 });
+      const w = await measure(broker, path, mode, 0.1, ourPids, { warm: true, stallS: 1 });
       if (w.received > 0) break;
       if (i >= 30) throw new Error(`${broker}: no delivery through ${path} after ${i} tries`);
     }
   }
-  for (const path of PATHS) {
-    await measure(broker, path, 'rate', WARM, ourPids, { warm: true });
+  for (const path of MAX_PATHS) {
+    if (path !== 'bulk') await measure(broker, path, 'rate', WARM, ourPids, { warm: true });
     await measure(broker, path, 'max', Math.max(1, WARM / 2), ourPids, { warm: true });
   }
   log(`${broker}: warm-up done`);
 
   for (let rep = 1; rep <= REPS; rep++) {
-    const order = rep % 2 ? PATHS : [...PATHS].reverse();
-    for (const mode of ['rate', 'max'])
-      for (const path of order) await measure(broker, path, mode, DUR, ourPids);
+    const flip = (paths) => (rep % 2 ? paths : [...paths].reverse());
+    for (const path of flip(PATHS)) await measure(broker, path, 'rate', DUR, ourPids);
+    for (const path of flip(MAX_PATHS)) await measure(broker, path, 'max', DUR, ourPids);
   }
   const mem = memoryMb(sidecar.pid);
   await worker.ask('raw-close');
   await worker.ask('dapr-close');
   await stopChild(sidecar, 10_000);
   sidecar = undefined;
-  await worker
-    .ask('cleanup', { broker, topic, opts: { runId } })
-    .catch((err) => log(`${broker}: cleanup failed: ${err.message}`));
+  for (const t of BULK > 0 ? [topic, bulkTopic] : [topic])
+    await worker
+      .ask('cleanup', { broker, topic: t, opts: { runId } })
+      .catch((err) => log(`${broker}: cleanup of ${t} failed: ${err.message}`));
   let profile;
   if (PROFILE) {
     await sleep(200);
@@ -410,6 +435,10 @@ function writeReport(perBroker, skipped) {
     `${machineInfo()}; ${MSG_BYTES} B JSON messages; ${REPS} rep(s) × ${DUR} s per measurement, raw and daprts ` +
       `interleaved, median of reps; fixed rate ${RATE} msg/s over ${CONNS} HTTP connections (open loop); ` +
       `full speed = ${CONC} publishes in flight, at most ${BACKLOG} messages published and not yet delivered; ` +
+      (BULK > 0
+        ? `daprts bulk = ${BULK_CONC} bulk publishes of ${BULK} messages in flight, delivered by bulk subscribe ` +
+          `(maxMessagesCount ${BULK_SUB}, maxAwaitDurationMs ${BULK_WAIT}), same backlog limit; `
+        : '') +
       `RabbitMQ prefetch ${PREFETCH} on both paths. ` +
       `daprts: HTTP publish, HTTP delivery to a node:http app answering 200 {"status":"SUCCESS"}; ` +
       `component defaults otherwise.${PROFILE ? ' **Profiled run (--cpu-prof): throughput is not representative.**' : ''}`,
@@ -437,12 +466,12 @@ function writeReport(perBroker, skipped) {
   );
   out('|---|---|---|---|---|---|---|---|---|---|---|');
   for (const b of brokers)
-    for (const p of PATHS) {
+    for (const p of MAX_PATHS) {
       const c = cell(b, p, 'max');
       out(
         `| ${BROKER_LABEL[b]} | ${p}${c.noisy ? ` (${c.noisy} noisy)` : ''} | ${f0(c.publishRate)} | **${f0(c.deliveredRate)}** | ` +
           `${f3(c.e2eP50)} | ${f3(c.e2eP99)} | ${f0(c.acked)} | ${c.lost} | ${c.dups} | ` +
-          `${p === 'daprts' ? f0(c.sidecarCpu) : '—'} | ${f0(c.loadCpu)} |`,
+          `${p !== 'raw' ? f0(c.sidecarCpu) : '—'} | ${f0(c.loadCpu)} |`,
       );
     }
   out();
@@ -452,28 +481,32 @@ function writeReport(perBroker, skipped) {
   );
   out();
   out(
-    '| broker | added p50 (ms) | added p99 (ms) | delivered daprts/raw | lost (all runs) | dups | targets |',
+    '| broker | added p50 (ms) | added p99 (ms) | delivered daprts/raw, one message per request | delivered daprts bulk/raw | lost (all runs) | dups | targets |',
   );
-  out('|---|---|---|---|---|---|---|');
+  out('|---|---|---|---|---|---|---|---|');
   const summary = [];
   for (const b of brokers) {
     const rr = cell(b, 'raw', 'rate');
     const dr = cell(b, 'daprts', 'rate');
     const rm = cell(b, 'raw', 'max');
     const dm = cell(b, 'daprts', 'max');
+    const bm = BULK > 0 ? cell(b, 'bulk', 'max') : undefined;
     const dp50 = dr.e2eP50 - rr.e2eP50;
     const dp99 = dr.e2eP99 - rr.e2eP99;
     const ratio = dm.deliveredRate / rm.deliveredRate;
-    const lost = dr.lost + dm.lost + rr.lost + rm.lost;
-    const dups = dr.dups + dm.dups;
+    const bulkRatio = bm ? bm.deliveredRate / rm.deliveredRate : NaN;
+    const lost = dr.lost + dm.lost + rr.lost + rm.lost + (bm?.lost ?? 0);
+    const dups = dr.dups + dm.dups + (bm?.dups ?? 0);
     const ok1 = dp50 <= TARGET_DP50;
     const ok2 = ratio >= TARGET_RATIO;
-    const ok3 = dr.lost + dm.lost === 0;
-    summary.push({ broker: b, dp50, dp99, ratio, lost, dups, ok1, ok2, ok3 });
+    const ok2b = bulkRatio >= TARGET_RATIO;
+    const ok3 = dr.lost + dm.lost + (bm?.lost ?? 0) === 0;
+    summary.push({ broker: b, dp50, dp99, ratio, bulkRatio, lost, dups, ok1, ok2, ok2b, ok3 });
     out(
       `| ${BROKER_LABEL[b]} | **${dp50 >= 0 ? '+' : ''}${f3(dp50)}** ${ok1 ? '✅' : '❌'} | ${dp99 >= 0 ? '+' : ''}${f3(dp99)} | ` +
-        `**${ratio.toFixed(2)}** ${ok2 ? '✅' : '❌'} | ${lost} ${ok3 ? '✅' : '❌'} | ${dups} | ` +
-        `${ok1 && ok2 && ok3 ? 'met' : 'not met'} |`,
+        `**${ratio.toFixed(2)}** ${ok2 ? '✅' : '❌'} | ${bm ? `**${bulkRatio.toFixed(2)}** ${ok2b ? '✅' : '❌'}` : '—'} | ` +
+        `${lost} ${ok3 ? '✅' : '❌'} | ${dups} | ` +
+        `latency ${ok1 ? 'met' : 'not met'}; full speed ${ok2 ? 'met' : ok2b ? 'met with the bulk APIs' : 'not met'}; loss ${ok3 ? 'met' : 'not met'} |`,
     );
   }
   out();
@@ -519,6 +552,10 @@ function writeReport(perBroker, skipped) {
         CONNS,
         CONC,
         PREFETCH,
+        BULK,
+        BULK_CONC,
+        BULK_SUB,
+        BULK_WAIT,
         summary,
         results,
         perBroker,

@@ -1,6 +1,7 @@
-// The subscriber app of the pub/sub bench: node:http; `GET /dapr/subscribe` lists one programmatic
-// subscription per pub/sub (route /events/<pubsub>), and every delivery is answered 200
-// {"status":"SUCCESS"} after its receive time is read. The publish time travels in the message
+// The subscriber app of the pub/sub bench: node:http; `GET /dapr/subscribe` lists the programmatic
+// subscriptions it is given (route /events/<pubsub>, or /bulk/<pubsub> for a bulk subscription), and
+// every delivery is answered 200 {"status":"SUCCESS"} (bulk: SUCCESS for every entry) after its
+// receive time is read. The publish time travels in the message
 // (pubsub-common.mjs). It runs inside the load process (pubsub-worker.mjs), as the raw client's
 // consumer does, so both paths are received and timed the same way and the publisher can see how
 // many of its messages are still on their way.
@@ -19,12 +20,22 @@ export function startApp(rx) {
     if (req.method === 'GET' && req.url === '/dapr/subscribe') {
       subscribeCalls++;
       const body = JSON.stringify(
-        subs.map((s) => ({ pubsubname: s.pubsubname, topic: s.topic, route: `/events/${s.pubsubname}` })),
+        subs.map((s) =>
+          s.bulkSubscribe
+            ? {
+                pubsubname: s.pubsubname,
+                topic: s.topic,
+                route: `/bulk/${s.pubsubname}`,
+                bulkSubscribe: s.bulkSubscribe,
+              }
+            : { pubsubname: s.pubsubname, topic: s.topic, route: `/events/${s.pubsubname}` },
+        ),
       );
       res.writeHead(200, { 'content-type': 'application/json' }).end(body);
       return;
     }
-    if (req.method !== 'POST' || !req.url.startsWith('/events/')) {
+    const bulk = req.url.startsWith('/bulk/');
+    if (req.method !== 'POST' || !(bulk || req.url.startsWith('/events/'))) {
       res.writeHead(404).end();
       return;
     }
@@ -32,6 +43,21 @@ export function startApp(rx) {
     req.on('data', (c) => chunks.push(c));
     req.on('end', () => {
       const recvNs = nowNs();
+      if (bulk) {
+        // Bulk subscribe: {entries: [{entryId, event}]} → {statuses: [{entryId, status}]}.
+        const statuses = [];
+        try {
+          const { entries } = JSON.parse(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
+          for (const e of entries) {
+            rx.record(e.event.data, recvNs);
+            statuses.push({ entryId: e.entryId, status: 'SUCCESS' });
+          }
+        } catch {
+          rx.foreign++;
+        }
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ statuses }));
+        return;
+      }
       try {
         const ce = JSON.parse(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
         rx.record(ce.data, recvNs);

@@ -9,12 +9,13 @@
 //   raw-open {broker, topic, opts}    open the raw client; its consumer records into the receiver
 //   raw-close
 //   cleanup {broker, topic, opts}     remove what daprts' component left on the broker for `topic`
-//   dapr-open {port, pubsub, topic, connections}   an undici Pool to daprts
+//   dapr-open {port, pubsub, topic, bulkTopic, connections}   an undici Pool to daprts
 //   dapr-close
 //   reset {run} | progress | collect  the receiver (both paths)
-//   run {target: raw|dapr, run, mode: rate|max, rate, conc, backlog, durMs}
+//   run {target: raw|dapr|dapr-bulk, run, mode: rate|max, rate, conc, backlog, durMs, batch}
 //       rate: `rate` msg/s, open loop; max: `conc` publishes in flight and at most `backlog`
-//       messages published but not yet delivered
+//       messages published but not yet delivered; dapr-bulk (max only): `conc` bulk publishes of
+//       `batch` messages each in flight, to the topic the app bulk-subscribes
 //       → {sent, okCount, ok (base64: 1 per seq answered 2xx), errors, firstError, pub (latency
 //          percentiles, ms), startNs, endNs, maxLagMs, backlogWaits, cpuUs}
 
@@ -49,22 +50,32 @@ class Flags {
   }
 }
 
-async function openDapr({ port, pubsub, topic, connections }) {
+async function openDapr({ port, pubsub, topic, bulkTopic, connections }) {
   const { Pool } = await import('undici');
   const pool = new Pool(`http://127.0.0.1:${port}`, { connections, pipelining: 1, keepAliveTimeout: 60_000 });
   const path = `/v1.0/publish/${pubsub}/${topic}`;
+  const bulkPath = `/v1.0-alpha1/publish/bulk/${pubsub}/${bulkTopic}`;
   const headers = { 'content-type': 'application/json' };
+  const send = async (p, body) => {
+    const r = await pool.request({ method: 'POST', path: p, headers, body });
+    const text = await r.body.text();
+    if (r.statusCode < 200 || r.statusCode >= 300) throw new Error(`publish: HTTP ${r.statusCode} ${text}`);
+  };
   return {
     pool,
-    async publish(text) {
-      const r = await pool.request({ method: 'POST', path, headers, body: text });
-      const body = await r.body.text();
-      if (r.statusCode < 200 || r.statusCode >= 300) throw new Error(`publish: HTTP ${r.statusCode} ${body}`);
-    },
+    publish: (text) => send(path, text),
+    /** One bulk publish request; any non-2xx counts every entry as failed. */
+    publishBulk: (texts) =>
+      send(
+        bulkPath,
+        '[' +
+          texts.map((t, i) => `{"entryId":"${i}","event":${t},"contentType":"application/json"}`).join(',') +
+          ']',
+      ),
   };
 }
 
-async function run({ target, run: runId, mode, rate, conc, backlog, durMs }) {
+async function run({ target, run: runId, mode, rate, conc, backlog, durMs, batch = 1 }) {
   const publish = target === 'raw' ? raw.publish : dapr.publish;
   const ok = new Flags();
   const lat = new Samples();
@@ -124,22 +135,41 @@ async function run({ target, run: runId, mode, rate, conc, backlog, durMs }) {
     // frees one slot, so it wakes one waiting publisher.
     const waiters = [];
     let ended = false;
-    const full = () => next - errors - rx.received >= backlog;
+    // `n` more would exceed the backlog.
+    const full = (n = 1) => next - errors - rx.received + n > backlog;
     rx.onDelivery = () => {
-      if (waiters.length > 0 && !full()) waiters.shift()();
+      if (waiters.length > 0 && !full(batch)) waiters.shift()();
     };
     const endTimer = setTimeout(() => {
       ended = true;
       for (const w of waiters.splice(0)) w();
     }, durMs);
+    // A batch of `batch` messages goes out as one bulk publish (target dapr-bulk).
+    const fireBatch = async (first, t) => {
+      sent += batch;
+      const seqs = Array.from({ length: batch }, (_, i) => first + i);
+      try {
+        await dapr.publishBulk(seqs.map((seq) => message(runId, seq, t)));
+        lat.push((nowNs() - t) / 1e6);
+        for (const seq of seqs) ok.set(seq);
+        okCount += batch;
+      } catch (err) {
+        errors += batch;
+        firstError ??= String(err?.message ?? err);
+      }
+    };
     const loop = async () => {
       while (!ended && nowNs() < stopAt) {
-        if (full()) {
+        if (full(batch)) {
           backlogWaits++;
           await new Promise((resolve) => waiters.push(resolve));
           continue;
         }
-        await fire(next++, nowNs());
+        if (target === 'dapr-bulk') {
+          const first = next;
+          next += batch;
+          await fireBatch(first, nowNs());
+        } else await fire(next++, nowNs());
       }
     };
     await Promise.all(Array.from({ length: conc }, loop));
