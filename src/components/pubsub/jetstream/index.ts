@@ -218,6 +218,9 @@ export function connectionOptions(component: string, m: JetStreamMetadata): Node
     name: m.name,
     maxReconnectAttempts: -1,
     reconnectTimeWait: 1_000,
+    // Otherwise every publish (a request for its PubAck) builds an Error with a stack up front,
+    // in case it times out: ~6% of the sidecar's CPU per message. Our errors name the operation.
+    noAsyncTraces: true,
   };
   if (m.jwt) opts.authenticator = jwtAuthenticator(m.jwt.jwt, enc.encode(m.jwt.seed));
   else if (m.token) opts.authenticator = tokenAuthenticator(m.token);
