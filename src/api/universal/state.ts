@@ -11,6 +11,7 @@ import type {
   Consistency,
   DeleteRequest,
   GetResponse,
+  QueryResponse,
   SetRequest,
   StateOptions,
   TransactionalOperation,
@@ -19,6 +20,7 @@ import { isTransactional } from '../../components/state/interface.js';
 import { KEY_SEPARATOR, prefixKey } from '../../components/state/key-prefix.js';
 import type { LiveStateStore } from '../../runtime/compstore.js';
 import { componentOutbound, type UniversalContext } from './context.js';
+import { queryState } from './state-query.js';
 
 export interface StateItemInput {
   key: string;
@@ -82,6 +84,11 @@ export class StateApi {
     } catch (err) {
       throw Errors.stateGet(key, storeName, err);
     }
+  }
+
+  /** The Query API (alpha): `queryText` is Dapr's query JSON; see state-query.ts. */
+  query(storeName: string, queryText: string, metadata: Record<string, string> = {}): Promise<QueryResponse> {
+    return queryState(this.ctx, this.store(storeName), queryText, metadata);
   }
 
   async getBulk(

@@ -1,5 +1,6 @@
 import type { Component } from '../component.js';
 import type { StateFeature } from './features.js';
+import type { StateQuery } from './query.js';
 
 export type Concurrency = 'first-write' | 'last-write';
 export type Consistency = 'strong' | 'eventual';
@@ -88,4 +89,30 @@ export interface TransactionalStateStore {
 
 export function isTransactional(s: StateStore): s is StateStore & TransactionalStateStore {
   return typeof (s as Partial<TransactionalStateStore>).multi === 'function';
+}
+
+/** One row of a query result: the stored key (prefixed), the stored JSON bytes and the etag. */
+export interface QueryItem {
+  key: string;
+  data: Buffer;
+  etag?: string;
+}
+
+export interface QueryResponse {
+  results: QueryItem[];
+  /** Continuation token for the next page (when the query had a page limit). */
+  token?: string;
+}
+
+/**
+ * Optional capability: the state Query API (alpha). `keyPrefix` is the runtime's prefix including
+ * its separator (`app||`, or '' for none): only keys under it are searched, so one app never sees
+ * another's state. Throws QuerySyntaxError for a query the store cannot run.
+ */
+export interface QueryableStateStore {
+  query(q: StateQuery, opts: { keyPrefix: string; metadata: Record<string, string> }): Promise<QueryResponse>;
+}
+
+export function isQueryable(s: StateStore): s is StateStore & QueryableStateStore {
+  return typeof (s as Partial<QueryableStateStore>).query === 'function';
 }

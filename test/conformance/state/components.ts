@@ -89,7 +89,7 @@ function postgresV1(): StateComponentConfig {
     version: 'v1',
     metadata: { connectionString: POSTGRES_URL, tableName: table, metadataTableName: meta },
     keyPrefix: `conf-${runId}-pg1`,
-    operations: ['transaction', 'etag', 'first-write', 'ttl'],
+    operations: ['transaction', 'etag', 'first-write', 'ttl', 'query'],
     // ETags are xmin: a well-formed uint32 that does not match is a mismatch; non-numeric is invalid.
     badEtag: (current) => (current === '1' ? '2' : '1'),
     malformedEtag: { etag: 'not-a-number', set: 'invalid', delete: 'invalid' },

@@ -14,7 +14,7 @@ import type {
 } from '../../../src/components/state/interface.js';
 
 /** Optional operations a component may claim (components-contrib `tests.yml` names). */
-export type StateOperation = 'transaction' | 'etag' | 'first-write' | 'ttl';
+export type StateOperation = 'transaction' | 'etag' | 'first-write' | 'ttl' | 'query';
 
 /** Which semantic etag error a store throws for a given etag. */
 export type EtagErrorKind = 'mismatch' | 'invalid';

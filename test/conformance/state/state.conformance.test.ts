@@ -14,6 +14,7 @@ import { firstWriteCases } from './cases/first-write.js';
 import { keyCases } from './cases/keys.js';
 import { transactionCases } from './cases/transactions.js';
 import { ttlCases } from './cases/ttl.js';
+import { queryCases } from './cases/query.js';
 import { runId, stateComponents } from './components.js';
 import type { CaseGroup, StateComponentConfig, Suite } from './harness.js';
 
@@ -31,6 +32,7 @@ const groups: CaseGroup[] = [
   firstWriteCases,
   transactionCases,
   ttlCases,
+  queryCases,
 ];
 
 function makeSuite(

@@ -47,9 +47,23 @@ interface ExecuteStateTransactionRequest {
   metadata: Record<string, string>;
 }
 
+interface QueryStateRequest {
+  storeName: string;
+  query: string;
+  metadata: Record<string, string>;
+}
+
 /** gRPC adapter of the state API (§1 of the reference): message shaping only. */
 export function stateRpcs(api: StateApi): Record<string, UnaryRpc> {
   return {
+    QueryStateAlpha1: rpc(async (req: QueryStateRequest) => {
+      const out = await api.query(req.storeName, req.query, req.metadata);
+      return {
+        results: out.results.map((r) => ({ key: r.key, data: r.data, etag: r.etag ?? '', error: '' })),
+        token: out.token ?? '',
+        metadata: {},
+      };
+    }),
     GetState: rpc(async (req: GetStateRequest) => {
       const item = await api.get(req.storeName, req.key, req.metadata, consistency(req.consistency));
       if (!item) return {};

@@ -5,7 +5,7 @@ import { noContent, rawJson } from '../respond.js';
 import { queryMetadata, queryValue, readJson } from '../request.js';
 import { Paths } from '../paths.js';
 import type { Route } from '../route.js';
-import type { BulkGetItem, StateOptions } from '../../../components/state/interface.js';
+import type { BulkGetItem, QueryItem, StateOptions } from '../../../components/state/interface.js';
 
 /** HTTP adapter of the state API (§1 of the reference): parsing and shaping only. */
 export function stateRoutes(api: StateApi): Route[] {
@@ -41,14 +41,17 @@ export function stateRoutes(api: StateApi): Route[] {
       },
     },
     {
-      // The Query API (alpha): no daprts store implements it yet, so every store answers as a
-      // daprd store without the Querier capability does (after the store lookup: 400 if unknown).
+      // The Query API (alpha): 200 {results, token?}, or 204 when nothing matched (as daprd).
       methods: ['POST', 'PUT'],
       path: Paths.stateQueryAlpha,
-      handler: (req, _res, { params }) => {
-        req.resume();
-        api.store(params.storeName!);
-        throw Errors.stateQueryNotSupported(params.storeName!);
+      handler: async (_req, res, { params, query, body }) => {
+        const storeName = params.storeName!;
+        api.store(storeName);
+        const out = await api.query(storeName, (await body()).toString('utf8'), queryMetadata(query));
+        if (out.results.length === 0) return noContent(res);
+        let text = '{"results":[' + out.results.map(queryItemJson).join(',') + ']';
+        if (out.token) text += ',"token":' + JSON.stringify(out.token);
+        rawJson(res, text + '}');
       },
     },
     {
@@ -193,6 +196,12 @@ function bulkItemJson(i: BulkGetItem): string {
   if (i.etag) s += ',"etag":' + JSON.stringify(i.etag);
   if (i.metadata && Object.keys(i.metadata).length > 0) s += ',"metadata":' + JSON.stringify(i.metadata);
   if (i.error) s += ',"error":' + JSON.stringify(i.error);
+  return s + '}';
+}
+
+function queryItemJson(i: QueryItem): string {
+  let s = '{"key":' + JSON.stringify(i.key) + ',"data":' + embedJson(i.data);
+  if (i.etag) s += ',"etag":' + JSON.stringify(i.etag);
   return s + '}';
 }
 

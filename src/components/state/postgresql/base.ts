@@ -140,8 +140,8 @@ export abstract class PostgresStateStore<S extends PgStateSettings = PgStateSett
     await pool?.end();
   }
 
-  features() {
-    return [StateFeature.ETAG, StateFeature.TRANSACTIONAL, StateFeature.TTL] as const;
+  features(): readonly StateFeature[] {
+    return [StateFeature.ETAG, StateFeature.TRANSACTIONAL, StateFeature.TTL];
   }
 
   async ping(): Promise<void> {
@@ -154,7 +154,7 @@ export abstract class PostgresStateStore<S extends PgStateSettings = PgStateSett
   }
 
   async get(req: GetRequest): Promise<GetResponse | undefined> {
-    const res = await runQuery(this.db(), this.query('get', [req.key]), 'get state');
+    const res = await runQuery(this.db(), this.prepared('get', [req.key]), 'get state');
     if (res.rows.length === 0) return undefined;
     return this.toResponse(res.rows[0]);
   }
@@ -171,7 +171,7 @@ export abstract class PostgresStateStore<S extends PgStateSettings = PgStateSett
   async bulkGet(reqs: GetRequest[], _parallelism: number): Promise<BulkGetItem[]> {
     if (reqs.length === 0) return [];
     const keys = reqs.map((r) => r.key);
-    const res = await runQuery(this.db(), this.query('bulkGet', [keys]), 'bulk get state');
+    const res = await runQuery(this.db(), this.prepared('bulkGet', [keys]), 'bulk get state');
     const found = new Map<string, BulkGetItem>();
     for (const row of res.rows) {
       const key = row[0] as string;
@@ -218,7 +218,7 @@ export abstract class PostgresStateStore<S extends PgStateSettings = PgStateSett
     } else if (req.options.concurrency === 'first-write') {
       statement = 'upsertFirstWrite';
     }
-    const res = await runQuery(db, this.query(statement, params), 'save state');
+    const res = await runQuery(db, this.prepared(statement, params), 'save state');
     if (res.rowCount === 1) return;
     // Zero rows: the etag did not match a live row, or (first-write) a live row already exists.
     throw req.etag
@@ -229,11 +229,11 @@ export abstract class PostgresStateStore<S extends PgStateSettings = PgStateSett
   private async doDelete(db: Queryable, req: DeleteRequest): Promise<void> {
     if (!req.key) throw new StateRequestError('missing key in delete operation');
     if (!req.etag) {
-      await runQuery(db, this.query('delete', [req.key]), 'delete state');
+      await runQuery(db, this.prepared('delete', [req.key]), 'delete state');
       return;
     }
     const etag = this.describe().etagParam(req.etag);
-    const res = await runQuery(db, this.query('deleteWithEtag', [req.key, etag]), 'delete state');
+    const res = await runQuery(db, this.prepared('deleteWithEtag', [req.key, etag]), 'delete state');
     if (res.rowCount !== 1) throw new EtagMismatchError();
   }
 
@@ -247,7 +247,7 @@ export abstract class PostgresStateStore<S extends PgStateSettings = PgStateSett
     };
   }
 
-  private query(statement: keyof PgStateStatements, values: unknown[]): PgQuery {
+  private prepared(statement: keyof PgStateStatements, values: unknown[]): PgQuery {
     const v = this.describe();
     return {
       name: this.named ? `${v.statementPrefix}_${statement}` : undefined,
@@ -259,6 +259,11 @@ export abstract class PostgresStateStore<S extends PgStateSettings = PgStateSett
   private describe(): PgStateVersion {
     if (!this.version) throw new Error('state store is not initialised');
     return this.version;
+  }
+
+  /** Runs one ad hoc statement (not prepared: its text varies) on the pool. */
+  protected async runStatement(text: string, values: unknown[], action: string): Promise<pg.QueryArrayResult> {
+    return runQuery(this.db(), { text, values }, action);
   }
 
   private db(): pg.Pool {

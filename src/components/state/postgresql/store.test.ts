@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isPinger } from '../../component.js';
 import { BulkStoreErrors, EtagInvalidError, EtagMismatchError, StateRequestError } from '../errors.js';
 import { StateFeature } from '../features.js';
-import { isTransactional, type SetRequest } from '../interface.js';
+import { isQueryable, isTransactional, type SetRequest } from '../interface.js';
 import type { PostgresStateStore } from './base.js';
 import { dropTables, pgTestContext, rawTestPool, uniqueSuffix } from './testing.js';
 import { PostgresStateStoreV1 } from './v1/index.js';
@@ -73,11 +73,13 @@ describe.each(versions)('state.postgresql $version', (v) => {
   const expire = (key: string) =>
     raw.query(`UPDATE ${v.table} SET ${v.expiry} = now() - interval '1 second' WHERE key = $1`, [key]);
 
-  it('advertises exactly ETAG, TRANSACTIONAL and TTL, and has the capabilities it claims', async () => {
+  it('advertises exactly ETAG, TRANSACTIONAL and TTL (and QUERY_API on v1), and has the capabilities it claims', async () => {
+    const query = v.version === 'v1' ? [StateFeature.QUERY_API] : [];
     expect([...store.features()].sort()).toEqual(
-      [StateFeature.ETAG, StateFeature.TRANSACTIONAL, StateFeature.TTL].sort(),
+      [StateFeature.ETAG, StateFeature.TRANSACTIONAL, StateFeature.TTL, ...query].sort(),
     );
     expect(isTransactional(store)).toBe(true);
+    expect(isQueryable(store)).toBe(v.version === 'v1');
     expect(isPinger(store)).toBe(true);
     await expect(store.ping()).resolves.toBeUndefined();
   });

@@ -1,5 +1,7 @@
 import { EtagInvalidError } from '../../errors.js';
-import type { SetRequest } from '../../interface.js';
+import { StateFeature } from '../../features.js';
+import type { QueryableStateStore, QueryResponse, SetRequest } from '../../interface.js';
+import type { StateQuery } from '../../query.js';
 import {
   PostgresStateStore,
   type PgStateSettings,
@@ -8,6 +10,7 @@ import {
 } from '../base.js';
 import { parseV1Metadata } from './metadata.js';
 import { V1_MIGRATION_KEY, v1MigrationSteps } from './migrations.js';
+import { buildV1Query } from './query.js';
 
 /** Live rows only: an expired row is invisible even before the GC deletes it. */
 const LIVE = '(expiredate IS NULL OR expiredate >= CURRENT_TIMESTAMP)';
@@ -65,12 +68,30 @@ function v1DecodeRow(row: unknown[]): { data: Buffer; etag: string } {
  * `state.postgresql` v1: Dapr's original layout (jsonb value, xmin etag). A table written by daprd is
  * read as daprd reads it, and rows written here have daprd's shape.
  */
-export class PostgresStateStoreV1 extends PostgresStateStore {
+export class PostgresStateStoreV1 extends PostgresStateStore implements QueryableStateStore {
+  private table = '';
+
   protected parseSettings(raw: Record<string, string>): PgStateSettings {
     return parseV1Metadata(this.ctx.name, raw);
   }
 
+  override features(): readonly StateFeature[] {
+    return [...super.features(), StateFeature.QUERY_API];
+  }
+
+  /** The Query API over the jsonb values (daprd's v1 has it; v2 stores bytes and has not). */
+  async query(q: StateQuery, opts: { keyPrefix: string }): Promise<QueryResponse> {
+    const plan = buildV1Query(this.table, q, opts.keyPrefix);
+    const res = await this.runStatement(plan.text, plan.values, 'query state');
+    const results = res.rows.map((row) => {
+      const [key, value, etag] = row as [string, string, string];
+      return { key, data: Buffer.from(value, 'utf8'), etag };
+    });
+    return { results, token: plan.limit > 0 ? String(plan.offset + results.length) : undefined };
+  }
+
   protected describeVersion(s: PgStateSettings): PgStateVersion {
+    this.table = s.table;
     return {
       statementPrefix: 'daprts_state_v1',
       statements: v1Statements(s.table),
