@@ -262,7 +262,11 @@ export abstract class PostgresStateStore<S extends PgStateSettings = PgStateSett
   }
 
   /** Runs one ad hoc statement (not prepared: its text varies) on the pool. */
-  protected async runStatement(text: string, values: unknown[], action: string): Promise<pg.QueryArrayResult> {
+  protected async runStatement(
+    text: string,
+    values: unknown[],
+    action: string,
+  ): Promise<pg.QueryArrayResult> {
     return runQuery(this.db(), { text, values }, action);
   }
 
