@@ -3,12 +3,7 @@ import { isDaprError } from '../../errors/dapr-error.js';
 import { PubSubFeature } from '../../components/pubsub/features.js';
 import { isBulkPublisher, type BulkPublishEntry } from '../../components/pubsub/interface.js';
 import { getMetadataValue } from '../../components/common/metadata.js';
-import {
-  buildEnvelope,
-  CLOUDEVENT_CONTENT_TYPE,
-  isJsonContentType,
-  messageTtlMs,
-} from '../../messaging/cloudevent.js';
+import { buildEnvelope, CLOUDEVENT_CONTENT_TYPE, messageTtlMs } from '../../messaging/cloudevent.js';
 import { topicScopes } from '../../messaging/topic-scopes.js';
 import { currentSpan } from '../../diagnostics/tracing/context.js';
 import type { LivePubSub } from '../../runtime/compstore.js';
@@ -181,14 +176,4 @@ export function rawPayload(metadata: Record<string, string>): boolean {
   if (s === 'true' || s === '1' || s === 't') return true;
   if (s === 'false' || s === '0' || s === 'f') return false;
   throw Errors.pubsubRequestMetadata(`rawPayload value '${v}' is not a boolean`);
-}
-
-/** Bulk entries carry `event` as JSON; how it becomes bytes depends on its content type (§3.3). */
-export function bulkEventBytes(event: unknown, contentType: string): Buffer {
-  if (isJsonContentType(contentType) || contentType === CLOUDEVENT_CONTENT_TYPE)
-    return Buffer.from(JSON.stringify(event ?? null));
-  if (typeof event !== 'string')
-    throw Errors.pubsubEventsSer(`event for content type ${contentType} must be a string`);
-  if (contentType === 'application/octet-stream') return Buffer.from(event, 'base64');
-  return Buffer.from(event);
 }

@@ -1,7 +1,8 @@
 import type { IncomingMessage } from 'node:http';
 import { Errors } from '../../../errors/catalogue.js';
-import { bulkEventBytes, type PubSubApi } from '../../universal/pubsub.js';
-import { json, noContent } from '../respond.js';
+import type { PubSubApi } from '../../universal/pubsub.js';
+import { bulkEventBytes } from '../../../messaging/bulk-event.js';
+import { noContent } from '../respond.js';
 import { parseJson, queryMetadata } from '../request.js';
 import { Paths } from '../paths.js';
 import type { HandlerContext, Route } from '../route.js';
@@ -47,16 +48,12 @@ export function pubsubRoutes(api: PubSubApi): Route[] {
     const entries = parsed.map((raw: unknown, i) => {
       if (!raw || typeof raw !== 'object') throw Errors.pubsubEventsSer(`entry ${i} must be an object`);
       const e = raw as { entryId?: unknown; event?: unknown; contentType?: unknown; metadata?: unknown };
+      // daprd converts the event first (no default content type), then checks the entryId.
+      const contentType = typeof e.contentType === 'string' ? e.contentType : '';
+      const event = bulkEventBytes(e.event, contentType, topic, pubsubName);
       if (typeof e.entryId !== 'string' || e.entryId === '')
         throw Errors.pubsubEventsSer(`entryId is required for entry ${i}`);
-      const contentType =
-        typeof e.contentType === 'string' && e.contentType ? e.contentType : 'application/json';
-      return {
-        entryId: e.entryId,
-        contentType,
-        event: bulkEventBytes(e.event, contentType),
-        metadata: stringMap(e.metadata),
-      };
+      return { entryId: e.entryId, contentType, event, metadata: stringMap(e.metadata) };
     });
     const failed = await api.bulkPublish({
       pubsubName,
@@ -67,13 +64,7 @@ export function pubsubRoutes(api: PubSubApi): Route[] {
       tracestate: header(req, 'tracestate'),
     });
     if (failed.length === 0) return noContent(res);
-    const err = Errors.pubsubPublishMessage(
-      topic,
-      pubsubName,
-      new Error(`${failed.length} of ${entries.length} entries failed`),
-      { failedEntries: failed },
-    );
-    json(res, err.toJSON(), err.httpStatus);
+    throw Errors.pubsubBulkPublishFailed(topic, pubsubName, failed);
   };
   return [
     { methods: ['POST', 'PUT'], path: Paths.publish, handler: publish },
