@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { getMetadataValue, parseDurationMs } from '../components/common/metadata.js';
 import { rfc3339Seconds } from '../components/common/time.js';
+import { isCloudEventJson, isJson } from './content-type.js';
 
 export const CLOUDEVENT_CONTENT_TYPE = 'application/cloudevents+json';
 export const DEFAULT_EVENT_TYPE = 'com.dapr.event.sent';
@@ -43,13 +44,13 @@ export function mediaType(contentType: string | undefined): string {
   return (contentType ?? '').split(';')[0].trim().toLowerCase();
 }
 
+/** `application/json` with or without parameters; other `+json` types are text to Dapr. */
 export function isJsonContentType(contentType: string | undefined): boolean {
-  const t = mediaType(contentType);
-  return t === 'application/json' || (t.endsWith('+json') && t !== CLOUDEVENT_CONTENT_TYPE);
+  return isJson(contentType);
 }
 
 export function isCloudEventContentType(contentType: string | undefined): boolean {
-  return mediaType(contentType) === CLOUDEVENT_CONTENT_TYPE;
+  return isCloudEventJson(contentType);
 }
 
 /** RFC 3339 with seconds precision, as daprd stamps `time` and `expiration`. */
