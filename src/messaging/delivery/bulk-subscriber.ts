@@ -46,7 +46,7 @@ async function processBatch(spec: SubscriptionSpec, items: Pending[], deps: Subs
   const byPath = new Map<string, { p: Pending; event: Record<string, unknown> }[]>();
   for (const p of items) {
     try {
-      const event = eventFromMessage(p.msg, spec.pubsubName, isRawPayload(spec.metadata), deps.now());
+      const event = eventFromMessage(p.msg, spec.pubsubName, isRawPayload(spec.metadata));
       const path = isExpired(event, deps.now()) ? undefined : selectRoute(spec.rules, event);
       if (path === undefined) {
         await settleDropped(spec, p, deps);

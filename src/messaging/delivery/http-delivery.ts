@@ -53,11 +53,12 @@ export class HttpAppDelivery implements AppDelivery {
       topic: req.topic,
       pubsubname: req.pubsubName,
       metadata: {},
+      // Raw payloads go as base64 strings of the bytes, as daprd's bulk subscriber sends them.
       entries: req.entries.map((e) => ({
         entryId: e.entryId,
-        event: e.event,
+        event: req.rawPayload ? e.data.toString('base64') : e.event,
         metadata: e.metadata,
-        contentType: CLOUDEVENT_CONTENT_TYPE,
+        contentType: req.rawPayload ? 'application/octet-stream' : CLOUDEVENT_CONTENT_TYPE,
       })),
     });
     const res = await this.channel.request({
