@@ -1,5 +1,6 @@
 import type { Logger } from '../../diagnostics/logger.js';
 import type { AppChannel } from '../../runtime/app-channel.js';
+import { canonicalizeKeys } from '../../resources/case-insensitive.js';
 import { normalizeSubscription, type RawSubscription } from './normalize.js';
 import type { SubscriptionSpec } from './types.js';
 
@@ -36,8 +37,13 @@ export async function programmaticSubscriptions(
       if (text === '') return [];
       const list = JSON.parse(text) as unknown;
       if (!Array.isArray(list)) throw new Error('GET /dapr/subscribe must return a JSON array');
+      // Field names match whatever their case, as Go decodes them (`pubsubName`, `deadlettertopic`).
       return list.map((item, i) =>
-        normalizeSubscription(item as RawSubscription, `${SUBSCRIBE_SOURCE} [${i}]`, 'PROGRAMMATIC'),
+        normalizeSubscription(
+          canonicalizeKeys(item, 1) as RawSubscription,
+          `${SUBSCRIBE_SOURCE} [${i}]`,
+          'PROGRAMMATIC',
+        ),
       );
     } catch (err) {
       if ((err as Error).name === 'SubscriptionError') throw err;

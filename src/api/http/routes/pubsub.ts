@@ -1,11 +1,14 @@
 import type { IncomingMessage } from 'node:http';
 import { Errors } from '../../../errors/catalogue.js';
+import { goFields } from '../../../resources/case-insensitive.js';
 import type { PubSubApi } from '../../universal/pubsub.js';
 import { bulkEventBytes } from '../../../messaging/bulk-event.js';
 import { noContent } from '../respond.js';
 import { parseJson, queryMetadata } from '../request.js';
 import { Paths } from '../paths.js';
 import type { HandlerContext, Route } from '../route.js';
+
+const ENTRY_FIELDS = ['entryId', 'event', 'contentType', 'metadata'] as const;
 
 /** HTTP adapter of publish and bulk publish (§3.1, §3.3). The topic is the rest of the path. */
 export function pubsubRoutes(api: PubSubApi): Route[] {
@@ -47,7 +50,7 @@ export function pubsubRoutes(api: PubSubApi): Route[] {
     if (!Array.isArray(parsed)) throw Errors.pubsubEventsSer('the body must be a JSON array of entries');
     const entries = parsed.map((raw: unknown, i) => {
       if (!raw || typeof raw !== 'object') throw Errors.pubsubEventsSer(`entry ${i} must be an object`);
-      const e = raw as { entryId?: unknown; event?: unknown; contentType?: unknown; metadata?: unknown };
+      const e = goFields(raw as Record<string, unknown>, ENTRY_FIELDS);
       // daprd converts the event first (no default content type), then checks the entryId.
       const contentType = typeof e.contentType === 'string' ? e.contentType : '';
       const event = bulkEventBytes(e.event, contentType, topic, pubsubName);
