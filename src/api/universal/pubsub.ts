@@ -3,7 +3,7 @@ import { isDaprError } from '../../errors/dapr-error.js';
 import { PubSubFeature } from '../../components/pubsub/features.js';
 import { isBulkPublisher, type BulkPublishEntry } from '../../components/pubsub/interface.js';
 import { getMetadataValue } from '../../components/common/metadata.js';
-import { buildEnvelope, CLOUDEVENT_CONTENT_TYPE, messageTtlMs } from '../../messaging/cloudevent.js';
+import { buildEnvelope, CLOUDEVENT_CONTENT_TYPE } from '../../messaging/cloudevent.js';
 import { topicScopes } from '../../messaging/topic-scopes.js';
 import { currentSpan } from '../../diagnostics/tracing/context.js';
 import type { LivePubSub } from '../../runtime/compstore.js';
@@ -130,11 +130,6 @@ export class PubSubApi {
     trace: { traceparent?: string; tracestate?: string },
   ): { data: Buffer; contentType: string } {
     if (rawPayload(metadata)) return { data: body, contentType: contentType || 'application/octet-stream' };
-    try {
-      messageTtlMs(metadata);
-    } catch (err) {
-      throw Errors.pubsubRequestMetadata((err as Error).message);
-    }
     try {
       const ce = buildEnvelope({
         appId: this.ctx.appId,
