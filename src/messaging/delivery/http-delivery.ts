@@ -52,7 +52,7 @@ export class HttpAppDelivery implements AppDelivery {
       type: 'com.dapr.event.sent.bulk',
       topic: req.topic,
       pubsubname: req.pubsubName,
-      metadata: {},
+      metadata: { pubsubName: req.pubsubName }, // daprd's bulk message metadata: the pubsub's name
       // Raw payloads go as base64 strings of the bytes, as daprd's bulk subscriber sends them.
       entries: req.entries.map((e) => ({
         entryId: e.entryId,
