@@ -6,6 +6,7 @@ import { getMetadataValue } from '../../components/common/metadata.js';
 import { buildEnvelope, CLOUDEVENT_CONTENT_TYPE } from '../../messaging/cloudevent.js';
 import { topicScopes } from '../../messaging/topic-scopes.js';
 import { currentSpan } from '../../diagnostics/tracing/context.js';
+import { unsampledTraceparent } from '../../diagnostics/tracing/w3c.js';
 import type { LivePubSub } from '../../runtime/compstore.js';
 import type { UniversalContext } from './context.js';
 
@@ -160,7 +161,9 @@ function traceOf(input: { traceparent?: string; tracestate?: string }): {
   tracestate?: string;
 } {
   const span = currentSpan();
-  return span ? { traceparent: span.traceparent, tracestate: span.tracestate } : input;
+  if (span) return { traceparent: span.traceparent, tracestate: span.tracestate };
+  // Untraced and no caller context: daprd's unsampled span still gives the event a trace id.
+  return input.traceparent ? input : { traceparent: unsampledTraceparent(), tracestate: input.tracestate };
 }
 
 /** `rawPayload` must be a boolean; anything else is a request metadata error (400). */
