@@ -297,7 +297,7 @@ export const Errors = {
       message: msg,
       details: [errorInfo('DAPR_PUBSUB_MARSHAL_EVENTS')],
     }),
-  pubsubPublishMessage: (topic: string, pubsub: string, err: unknown, extra?: Record<string, unknown>) =>
+  pubsubPublishMessage: (topic: string, pubsub: string, err: unknown) =>
     new DaprError({
       errorCode: 'ERR_PUBSUB_PUBLISH_MESSAGE',
       httpStatus: 500,
@@ -305,7 +305,16 @@ export const Errors = {
       message: `error when publish to topic ${topic} in pubsub ${pubsub}: ${errorMessage(err)}`,
       details: [errorInfo('DAPR_PUBSUB_PUBLISH_MESSAGE', { topic, pubsubName: pubsub })],
       cause: err,
-      extra,
+    }),
+  /** Bulk publish with failed entries: daprd's body is only `{failedEntries, errorCode}` (no message). */
+  pubsubBulkPublishFailed: (topic: string, pubsub: string, failed: { entryId: string; error: string }[]) =>
+    new DaprError({
+      errorCode: 'ERR_PUBSUB_PUBLISH_MESSAGE',
+      httpStatus: 500,
+      grpcCode: GrpcCode.INTERNAL,
+      message: `error when publish to topic ${topic} in pubsub ${pubsub}: ${failed.length} entries failed`,
+      details: [errorInfo('DAPR_PUBSUB_PUBLISH_MESSAGE', { topic, pubsubName: pubsub })],
+      body: { failedEntries: failed, errorCode: 'ERR_PUBSUB_PUBLISH_MESSAGE' },
     }),
 
   // ### Secrets

@@ -47,8 +47,8 @@ export interface DaprErrorInit {
   message: string;
   details?: ErrorDetail[];
   cause?: unknown;
-  /** Extra top-level JSON fields (e.g. `failedEntries` for bulk publish). */
-  extra?: Record<string, unknown>;
+  /** The whole HTTP body, where daprd writes something else than `{errorCode,message,details}` (bulk publish). */
+  body?: Record<string, unknown>;
 }
 
 /**
@@ -60,7 +60,7 @@ export class DaprError extends Error {
   readonly httpStatus: number;
   readonly grpcCode: GrpcCode;
   readonly details: ErrorDetail[] | undefined;
-  readonly extra: Record<string, unknown> | undefined;
+  readonly body: Record<string, unknown> | undefined;
 
   constructor(init: DaprErrorInit) {
     super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
@@ -69,14 +69,14 @@ export class DaprError extends Error {
     this.httpStatus = init.httpStatus;
     this.grpcCode = init.grpcCode;
     this.details = init.details;
-    this.extra = init.extra;
+    this.body = init.body;
   }
 
   /** The JSON body Dapr writes for this error. */
   toJSON(): Record<string, unknown> {
+    if (this.body) return this.body;
     const body: Record<string, unknown> = { errorCode: this.errorCode, message: this.message };
     if (this.details && this.details.length > 0) body.details = this.details;
-    if (this.extra) Object.assign(body, this.extra);
     return body;
   }
 }

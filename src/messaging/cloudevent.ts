@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { getMetadataValue, parseDurationMs } from '../components/common/metadata.js';
+import { getMetadataValue } from '../components/common/metadata.js';
+import { parseGoDuration } from '../scheduler/duration.js';
 import { rfc3339Seconds } from '../components/common/time.js';
+import { isCloudEventJson, isJson } from './content-type.js';
 
 export const CLOUDEVENT_CONTENT_TYPE = 'application/cloudevents+json';
 export const DEFAULT_EVENT_TYPE = 'com.dapr.event.sent';
@@ -45,13 +47,13 @@ export function mediaType(contentType: string | undefined): string {
   return (contentType ?? '').split(';')[0].trim().toLowerCase();
 }
 
+/** `application/json` with or without parameters; other `+json` types are text to Dapr. */
 export function isJsonContentType(contentType: string | undefined): boolean {
-  const t = mediaType(contentType);
-  return t === 'application/json' || (t.endsWith('+json') && t !== CLOUDEVENT_CONTENT_TYPE);
+  return isJson(contentType);
 }
 
 export function isCloudEventContentType(contentType: string | undefined): boolean {
-  return mediaType(contentType) === CLOUDEVENT_CONTENT_TYPE;
+  return isCloudEventJson(contentType);
 }
 
 /** RFC 3339 with seconds precision, as daprd stamps `time` and `expiration`. */
@@ -135,21 +137,19 @@ function setData(ce: CloudEvent, body: Buffer, contentType: string): void {
   }
 }
 
-/** `ttlInSeconds` (or `ttl` as a duration) from publish metadata; undefined when absent or not positive. */
+/**
+ * The message TTL from publish metadata, as contrib's `TryGetTTL`: the first of `ttl` and
+ * `ttlInSeconds` present (any case), read as a Go duration (negative = 0) or else as whole positive
+ * seconds. Anything else is no TTL at all: daprd ignores the error and publishes (no 400).
+ */
 export function messageTtlMs(md: Record<string, string>): number | undefined {
-  const seconds = getMetadataValue(md, 'ttlInSeconds');
-  if (seconds !== undefined && seconds !== '') {
-    const n = Number(seconds);
-    if (!Number.isFinite(n)) throw new RangeError(`ttlInSeconds '${seconds}' is not a number`);
-    return n > 0 ? n * 1000 : undefined;
-  }
-  const ttl = getMetadataValue(md, 'ttl');
-  if (ttl !== undefined && ttl !== '') {
-    const ms = parseDurationMs(ttl);
-    if (ms === undefined) throw new RangeError(`ttl '${ttl}' is not a duration`);
-    return ms > 0 ? ms : undefined;
-  }
-  return undefined;
+  const v = getMetadataValue(md, 'ttl') ?? getMetadataValue(md, 'ttlInSeconds');
+  if (v === undefined || v === '') return undefined;
+  const ms = parseGoDuration(v);
+  if (ms !== undefined) return Math.max(0, ms);
+  if (!/^[+-]?\d+$/.test(v)) return undefined;
+  const seconds = Number(v);
+  return seconds > 0 && Number.isSafeInteger(seconds) ? seconds * 1000 : undefined;
 }
 
 /** True when the event carries an `expiration` in the past. */

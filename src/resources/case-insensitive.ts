@@ -48,3 +48,20 @@ export function canonicalizeKeys(node: unknown, depth = 0): unknown {
   }
   return out;
 }
+
+/**
+ * The named fields of a JSON object as Go's `encoding/json` fills a struct: a key matches a field
+ * whatever its case (the JS SDK sends `entryID` for `entryId`), and a later key overwrites an earlier.
+ */
+export function goFields<K extends string>(
+  obj: Record<string, unknown>,
+  fields: readonly K[],
+): Partial<Record<K, unknown>> {
+  const lower = new Map<string, K>(fields.map((f) => [f.toLowerCase(), f]));
+  const out: Partial<Record<K, unknown>> = {};
+  for (const [k, v] of Object.entries(obj)) {
+    const f = lower.get(k.toLowerCase());
+    if (f !== undefined) out[f] = v;
+  }
+  return out;
+}

@@ -35,7 +35,10 @@ describe('RFC 3339 instants', () => {
   it('reads UTC, offsets and fractional seconds', () => {
     expect(parseRfc3339('2026-02-09T10:00:00Z')).toBe(Date.UTC(2026, 1, 9, 10));
     expect(parseRfc3339('2026-02-09T11:00:00+01:00')).toBe(Date.UTC(2026, 1, 9, 10));
-    expect(parseRfc3339('2026-02-09T10:00:00.123456Z')).toBe(Date.UTC(2026, 1, 9, 10) + 123.456);
+    // Sub-millisecond digits are cut: job stores keep whole ms (see the seed reminder test).
+    expect(parseRfc3339('2026-02-09T10:00:00.123456Z')).toBe(Date.UTC(2026, 1, 9, 10) + 123);
+    expect(parseRfc3339('2026-02-09T10:00:00.1Z')).toBe(Date.UTC(2026, 1, 9, 10) + 100);
+    expect(parseRfc3339('2026-02-09T10:00:00.999999999Z')).toBe(Date.UTC(2026, 1, 9, 10) + 999);
   });
 
   it('rejects impossible dates and other shapes', () => {

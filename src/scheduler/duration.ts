@@ -2,7 +2,7 @@
  * The time formats of the Jobs API, parsed exactly as Dapr's scheduler parses them:
  * Go's `time.ParseDuration`, RFC 3339 instants (`time.Parse(time.RFC3339, …)`), dapr/kit's
  * non-repeating ISO 8601 durations, and protobuf's JSON `Duration` (`"3s"`, `"1.500s"`).
- * All results are milliseconds (fractions kept); instants are ms since the epoch (UTC).
+ * All results are milliseconds (durations keep fractions); instants are whole ms since the epoch (UTC).
  */
 
 const GO_UNITS: Record<string, number> = {
@@ -68,7 +68,9 @@ export function parseRfc3339(text: string): number | undefined {
     offsetMin = (zone[0] === '-' ? -1 : 1) * (oh * 60 + om);
   }
   const utc = Date.UTC(year, month - 1, day, Number(h), Number(mi), Number(s));
-  const fraction = frac ? Number(`0${frac}`) * 1000 : 0;
+  // Whole milliseconds: job stores keep integer ms, and a sub-millisecond part that does not
+  // survive the round trip made an instant schedule fire a second time.
+  const fraction = frac ? Number(`${frac.slice(1)}00`.slice(0, 3)) : 0;
   return utc + fraction - offsetMin * 60_000;
 }
 

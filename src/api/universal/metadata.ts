@@ -58,7 +58,7 @@ export class MetadataApi {
         topic: sub.topic,
         ...(Object.keys(sub.metadata).length > 0 ? { metadata: sub.metadata } : {}),
         rules: sub.rules.map((r) => ({ ...(r.match ? { match: r.match } : {}), path: r.path })),
-        ...(sub.deadLetterTopic ? { deadLetterTopic: sub.deadLetterTopic } : {}),
+        deadLetterTopic: sub.deadLetterTopic ?? '', // daprd writes it even when empty
         type: sub.type,
       })),
       httpEndpoints: [],

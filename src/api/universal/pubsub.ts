@@ -3,14 +3,10 @@ import { isDaprError } from '../../errors/dapr-error.js';
 import { PubSubFeature } from '../../components/pubsub/features.js';
 import { isBulkPublisher, type BulkPublishEntry } from '../../components/pubsub/interface.js';
 import { getMetadataValue } from '../../components/common/metadata.js';
-import {
-  buildEnvelope,
-  CLOUDEVENT_CONTENT_TYPE,
-  isJsonContentType,
-  messageTtlMs,
-} from '../../messaging/cloudevent.js';
+import { buildEnvelope, CLOUDEVENT_CONTENT_TYPE } from '../../messaging/cloudevent.js';
 import { topicScopes } from '../../messaging/topic-scopes.js';
 import { currentSpan } from '../../diagnostics/tracing/context.js';
+import { unsampledTraceparent } from '../../diagnostics/tracing/w3c.js';
 import type { LivePubSub } from '../../runtime/compstore.js';
 import type { UniversalContext } from './context.js';
 
@@ -139,11 +135,6 @@ export class PubSubApi {
   ): { data: Buffer; contentType: string } {
     if (rawPayload(metadata)) return { data: body, contentType: contentType || 'application/octet-stream' };
     try {
-      messageTtlMs(metadata);
-    } catch (err) {
-      throw Errors.pubsubRequestMetadata((err as Error).message);
-    }
-    try {
       const ce = buildEnvelope({
         appId: this.ctx.appId,
         pubsubName: p.name,
@@ -174,7 +165,9 @@ function traceOf(input: { traceparent?: string; tracestate?: string }): {
   tracestate?: string;
 } {
   const span = currentSpan();
-  return span ? { traceparent: span.traceparent, tracestate: span.tracestate } : input;
+  if (span) return { traceparent: span.traceparent, tracestate: span.tracestate };
+  // Untraced and no caller context: daprd's unsampled span still gives the event a trace id.
+  return input.traceparent ? input : { traceparent: unsampledTraceparent(), tracestate: input.tracestate };
 }
 
 /** `rawPayload` must be a boolean; anything else is a request metadata error (400). */
@@ -185,18 +178,4 @@ export function rawPayload(metadata: Record<string, string>): boolean {
   if (s === 'true' || s === '1' || s === 't') return true;
   if (s === 'false' || s === '0' || s === 'f') return false;
   throw Errors.pubsubRequestMetadata(`rawPayload value '${v}' is not a boolean`);
-}
-
-/** Whether a bulk entry's `event` is the JSON value itself for this content type (§3.3). */
-export function isJsonEvent(contentType: string): boolean {
-  return isJsonContentType(contentType) || contentType === CLOUDEVENT_CONTENT_TYPE;
-}
-
-/** Bulk entries carry `event` as JSON; how it becomes bytes depends on its content type (§3.3). */
-export function bulkEventBytes(event: unknown, contentType: string): Buffer {
-  if (isJsonEvent(contentType)) return Buffer.from(JSON.stringify(event ?? null));
-  if (typeof event !== 'string')
-    throw Errors.pubsubEventsSer(`event for content type ${contentType} must be a string`);
-  if (contentType === 'application/octet-stream') return Buffer.from(event, 'base64');
-  return Buffer.from(event);
 }

@@ -1,5 +1,7 @@
 /** W3C Trace Context (`traceparent` / `tracestate`), parsed and written without any SDK. */
 
+import { randomBytes } from 'node:crypto';
+
 /** The trace headers of a request or message (either may be absent). */
 export interface TraceHeaders {
   traceparent?: string;
@@ -38,6 +40,15 @@ export function parseTraceparent(header: string | undefined): ParsedTraceparent 
 
 export function formatTraceparent(traceId: string, spanId: string, flags: number): string {
   return `00-${traceId}-${spanId}-${(flags & 0xff).toString(16).padStart(2, '0')}`;
+}
+
+/**
+ * A new trace's context, not sampled: what daprd's always-present span carries when tracing is off
+ * (its tracer provider exists with or without exporters, at a 1e-4 default sampling rate).
+ */
+export function unsampledTraceparent(): string {
+  const ids = randomBytes(24).toString('hex');
+  return formatTraceparent(ids.slice(0, 32), ids.slice(32), 0);
 }
 
 export function isSampled(p: ParsedTraceparent): boolean {

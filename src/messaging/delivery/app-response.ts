@@ -17,8 +17,8 @@ export function interpretResponse(res: AppResponse): { outcome: DeliveryOutcome;
     }
     if (!body || typeof body !== 'object' || Array.isArray(body))
       return { outcome: 'SUCCESS', reason: '2xx' };
-    const status = (body as { status?: unknown }).status;
-    if (status === undefined || status === null || status === '' || status === 'SUCCESS')
+    const status = statusField(body as Record<string, unknown>);
+    if (status === undefined || status === '' || status === 'SUCCESS')
       return { outcome: 'SUCCESS', reason: '2xx' };
     if (status === 'DROP') return { outcome: 'DROP', reason: 'app returned DROP' };
     if (status === 'RETRY') return { outcome: 'RETRY', reason: 'app returned RETRY' };
@@ -26,6 +26,21 @@ export function interpretResponse(res: AppResponse): { outcome: DeliveryOutcome;
   }
   if (res.status === 404) return { outcome: 'DROP', reason: 'app returned 404 (no route for the event)' };
   return { outcome: 'RETRY', reason: `app returned HTTP ${res.status}` };
+}
+
+/**
+ * The `status` field as Go's decoder fills `struct{Status string}`: names match case-insensitively,
+ * the last one wins, null leaves it as it was, and any other non-string value is a decode error
+ * (undefined here: daprd then skips the status check and counts the delivery a success).
+ */
+function statusField(body: Record<string, unknown>): string | undefined {
+  let status: string | undefined;
+  for (const [k, v] of Object.entries(body)) {
+    if (k.toLowerCase() !== 'status' || v === null) continue;
+    if (typeof v !== 'string') return undefined;
+    status = v;
+  }
+  return status;
 }
 
 /** Thrown inside the retry runner so the inbound policy retries the delivery. */

@@ -60,7 +60,7 @@ async function processBatch(spec: SubscriptionSpec, items: Pending[], deps: Subs
   const raw = isRawPayload(spec.metadata);
   for (const p of items) {
     try {
-      const { event, json } = readEvent(p.msg, spec.pubsubName, raw, deps.now());
+      const { event, json } = readEvent(p.msg, spec.pubsubName, raw);
       const path = isExpired(event, deps.now()) ? undefined : selectRoute(spec.rules, event);
       if (path === undefined) {
         await settleDropped(spec, p, deps);

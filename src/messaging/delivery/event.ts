@@ -1,7 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import { randomUUID } from 'node:crypto';
 import type { PubSubMessage } from '../../components/pubsub/interface.js';
-import { DEFAULT_EVENT_TYPE, rfc3339, type CloudEvent } from '../cloudevent.js';
+import { DEFAULT_EVENT_TYPE, type CloudEvent } from '../cloudevent.js';
 
 /**
  * The CloudEvent for a broker message. With `rawPayload` the bytes are wrapped as daprd does
@@ -16,22 +16,24 @@ export function readEvent(
   msg: PubSubMessage,
   pubsubName: string,
   raw: boolean,
-  now: number,
 ): { event: CloudEvent; json?: Buffer } {
   if (raw) {
-    return {
-      event: {
-        id: randomUUID(),
-        source: 'Dapr',
-        type: DEFAULT_EVENT_TYPE,
-        specversion: '1.0',
-        datacontenttype: 'application/octet-stream',
-        data_base64: msg.data.toString('base64'),
-        topic: msg.topic,
-        pubsubname: pubsubName,
-        time: rfc3339(now),
-      },
+    // daprd's FromRawPayload: no `time`; trace fields only from the message's metadata.
+    const event: CloudEvent = {
+      id: randomUUID(),
+      source: 'Dapr',
+      type: DEFAULT_EVENT_TYPE,
+      specversion: '1.0',
+      datacontenttype: 'application/octet-stream',
+      data_base64: msg.data.toString('base64'),
+      topic: msg.topic,
+      pubsubname: pubsubName,
     };
+    const md = msg.metadata;
+    if (md.traceid !== undefined) event.traceid = md.traceid;
+    if (md.traceparent !== undefined) event.traceid = event.traceparent = md.traceparent;
+    if (md.tracestate !== undefined) event.tracestate = md.tracestate;
+    return { event };
   }
   const parsed = JSON.parse(msg.data.toString('utf8')) as unknown;
   if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))

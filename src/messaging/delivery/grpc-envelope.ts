@@ -1,4 +1,5 @@
-import { isCloudEventContentType, isJsonContentType, mediaType, type CloudEvent } from '../cloudevent.js';
+import { isCloudEventContentType, isJsonContentType, type CloudEvent } from '../cloudevent.js';
+import { isString } from '../content-type.js';
 
 /** `google.protobuf.Value` in proto-loader's object form. */
 export type ValuePb =
@@ -54,7 +55,7 @@ export function cloudEventRequest(event: CloudEvent): TopicEventCERequestPb {
     if (typeof b64 !== 'string') throw new TypeError('unexpected data type encountered in envelope');
     data = Buffer.from(b64, 'base64');
   } else if (event.data !== undefined && event.data !== null) {
-    if (isStringContentType(dataContentType)) {
+    if (isString(dataContentType)) {
       if (typeof event.data !== 'string') throw new TypeError('unexpected data type encountered in envelope');
       data = Buffer.from(event.data, 'utf8');
     } else if (isJsonContentType(dataContentType) || isCloudEventContentType(dataContentType)) {
@@ -72,12 +73,6 @@ export function cloudEventRequest(event: CloudEvent): TopicEventCERequestPb {
     data,
     extensions: toStruct(extensions),
   };
-}
-
-/** components-contrib `contenttype.IsStringContentType`: `text/*` and XML. */
-function isStringContentType(contentType: string): boolean {
-  const t = mediaType(contentType);
-  return t.startsWith('text/') || t === 'application/xml' || t.endsWith('+xml');
 }
 
 function str(v: unknown): string {

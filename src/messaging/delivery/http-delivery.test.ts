@@ -48,7 +48,7 @@ describe('HTTP bulk delivery', () => {
       type: 'com.dapr.event.sent.bulk',
       topic: 'orders',
       pubsubname: 'ps',
-      metadata: {},
+      metadata: { pubsubName: 'ps' },
       entries: [
         { entryId: 'a', event: first, metadata: { k: 'v' }, contentType: 'application/cloudevents+json' },
         { entryId: 'b', event: second, metadata: {}, contentType: 'application/cloudevents+json' },

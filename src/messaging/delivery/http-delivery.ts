@@ -76,17 +76,16 @@ function bulkBody(req: BulkEventDelivery): Buffer {
     type: 'com.dapr.event.sent.bulk',
     topic: req.topic,
     pubsubname: req.pubsubName,
-    metadata: {},
+    metadata: { pubsubName: req.pubsubName }, // daprd's bulk message metadata: the pubsub's name
   });
+  // Raw payloads go as base64 strings of the bytes, as daprd's bulk subscriber sends them.
+  const contentType = JSON.stringify(req.rawPayload ? 'application/octet-stream' : CLOUDEVENT_CONTENT_TYPE);
   const parts: Buffer[] = [Buffer.from(head.slice(0, -1) + ',"entries":[')];
   req.entries.forEach((e, i) => {
     parts.push(Buffer.from(`${i > 0 ? ',' : ''}{"entryId":${JSON.stringify(e.entryId)},"event":`));
-    parts.push(e.json ?? Buffer.from(JSON.stringify(e.event)));
-    parts.push(
-      Buffer.from(
-        `,"metadata":${JSON.stringify(e.metadata)},"contentType":${JSON.stringify(CLOUDEVENT_CONTENT_TYPE)}}`,
-      ),
-    );
+    if (req.rawPayload) parts.push(Buffer.from(JSON.stringify(e.data.toString('base64'))));
+    else parts.push(e.json ?? Buffer.from(JSON.stringify(e.event)));
+    parts.push(Buffer.from(`,"metadata":${JSON.stringify(e.metadata)},"contentType":${contentType}}`));
   });
   parts.push(Buffer.from(']}'));
   return Buffer.concat(parts);

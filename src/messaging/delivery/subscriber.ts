@@ -39,7 +39,7 @@ export function createMessageHandler(spec: SubscriptionSpec, deps: SubscriberDep
     let event: CloudEvent;
     let json: Buffer | undefined;
     try {
-      ({ event, json } = readEvent(msg, spec.pubsubName, raw, deps.now()));
+      ({ event, json } = readEvent(msg, spec.pubsubName, raw));
     } catch (err) {
       log.error({ err }, 'cannot read the message as a CloudEvent');
       return deadLetterOr(spec, msg, deps, log, () => Promise.reject(err));

@@ -12,6 +12,13 @@ export interface RawSubscription {
   bulkSubscribe?: unknown;
 }
 
+/** True when the subscription names a route (`route`, `routes.default` or any `routes.rules`). */
+export function hasRoute(raw: RawSubscription | null | undefined): boolean {
+  if (!raw || typeof raw !== 'object') return true; // malformed: let normalizeSubscription say why
+  const rules = raw.routes?.rules;
+  return Boolean(raw.route) || Boolean(raw.routes?.default) || (Array.isArray(rules) && rules.length > 0);
+}
+
 /**
  * Turns a v1 (`route`) or v2 (`routes.rules` + `routes.default`) subscription into a spec.
  * `routes.default` takes precedence over `route`; a subscription with no route at all is an error.

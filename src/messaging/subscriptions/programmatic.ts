@@ -1,6 +1,7 @@
 import type { Logger } from '../../diagnostics/logger.js';
 import type { AppChannel } from '../../runtime/app-channel.js';
-import { normalizeSubscription, type RawSubscription } from './normalize.js';
+import { canonicalizeKeys } from '../../resources/case-insensitive.js';
+import { hasRoute, normalizeSubscription, type RawSubscription } from './normalize.js';
 import type { SubscriptionSpec } from './types.js';
 
 export const SUBSCRIBE_SOURCE = 'GET /dapr/subscribe';
@@ -36,9 +37,21 @@ export async function programmaticSubscriptions(
       if (text === '') return [];
       const list = JSON.parse(text) as unknown;
       if (!Array.isArray(list)) throw new Error('GET /dapr/subscribe must return a JSON array');
-      return list.map((item, i) =>
-        normalizeSubscription(item as RawSubscription, `${SUBSCRIBE_SOURCE} [${i}]`, 'PROGRAMMATIC'),
-      );
+      const specs: SubscriptionSpec[] = [];
+      for (const [i, item] of list.entries()) {
+        // Field names match whatever their case, as Go decodes them (`pubsubName`, `deadlettertopic`).
+        const raw = canonicalizeKeys(item, 1) as RawSubscription;
+        // daprd drops an entry without any route (with a warning) and keeps the others.
+        if (!hasRoute(raw)) {
+          logger.warn(
+            { topic: raw?.topic },
+            'subscription has no route; removed from the subscriptions list',
+          );
+          continue;
+        }
+        specs.push(normalizeSubscription(raw, `${SUBSCRIBE_SOURCE} [${i}]`, 'PROGRAMMATIC'));
+      }
+      return specs;
     } catch (err) {
       if ((err as Error).name === 'SubscriptionError') throw err;
       lastErr = err;

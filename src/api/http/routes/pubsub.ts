@@ -1,10 +1,15 @@
 import type { IncomingMessage } from 'node:http';
 import { Errors } from '../../../errors/catalogue.js';
-import { bulkEventBytes, isJsonEvent, type PubSubApi } from '../../universal/pubsub.js';
-import { json, noContent } from '../respond.js';
+import { goFields } from '../../../resources/case-insensitive.js';
+import type { PubSubApi } from '../../universal/pubsub.js';
+import { bulkEventBytes } from '../../../messaging/bulk-event.js';
+import { isCloudEventJson, isJson } from '../../../messaging/content-type.js';
+import { noContent } from '../respond.js';
 import { parseJson, queryMetadata } from '../request.js';
 import { Paths } from '../paths.js';
 import type { HandlerContext, Route } from '../route.js';
+
+const ENTRY_FIELDS = ['entryId', 'event', 'contentType', 'metadata'] as const;
 
 /** HTTP adapter of publish and bulk publish (§3.1, §3.3). The topic is the rest of the path. */
 export function pubsubRoutes(api: PubSubApi): Route[] {
@@ -46,16 +51,18 @@ export function pubsubRoutes(api: PubSubApi): Route[] {
     if (!Array.isArray(parsed)) throw Errors.pubsubEventsSer('the body must be a JSON array of entries');
     const entries = parsed.map((raw: unknown, i) => {
       if (!raw || typeof raw !== 'object') throw Errors.pubsubEventsSer(`entry ${i} must be an object`);
-      const e = raw as { entryId?: unknown; event?: unknown; contentType?: unknown; metadata?: unknown };
+      const e = goFields(raw as Record<string, unknown>, ENTRY_FIELDS);
+      // daprd converts the event first (no default content type), then checks the entryId.
+      const contentType = typeof e.contentType === 'string' ? e.contentType : '';
+      const event = bulkEventBytes(e.event, contentType, topic, pubsubName);
       if (typeof e.entryId !== 'string' || e.entryId === '')
         throw Errors.pubsubEventsSer(`entryId is required for entry ${i}`);
-      const contentType =
-        typeof e.contentType === 'string' && e.contentType ? e.contentType : 'application/json';
       return {
         entryId: e.entryId,
         contentType,
-        event: bulkEventBytes(e.event, contentType),
-        parsed: isJsonEvent(contentType) ? { value: e.event ?? null } : undefined,
+        event,
+        // Spares the envelope parsing the bytes just serialized from this value.
+        parsed: isJson(contentType) || isCloudEventJson(contentType) ? { value: e.event ?? null } : undefined,
         metadata: stringMap(e.metadata),
       };
     });
@@ -68,13 +75,7 @@ export function pubsubRoutes(api: PubSubApi): Route[] {
       tracestate: header(req, 'tracestate'),
     });
     if (failed.length === 0) return noContent(res);
-    const err = Errors.pubsubPublishMessage(
-      topic,
-      pubsubName,
-      new Error(`${failed.length} of ${entries.length} entries failed`),
-      { failedEntries: failed },
-    );
-    json(res, err.toJSON(), err.httpStatus);
+    throw Errors.pubsubBulkPublishFailed(topic, pubsubName, failed);
   };
   return [
     { methods: ['POST', 'PUT'], path: Paths.publish, handler: publish },
