@@ -120,6 +120,7 @@ export class Runtime {
         port: opts.appPort,
         protocol: opts.appProtocol ?? 'http',
         channelAddress: opts.appChannelAddress ?? '127.0.0.1',
+        maxConcurrency: opts.appMaxConcurrency,
       },
       subscriptions: () => [...(this.subscriptions?.list() ?? []), ...this.streaming.list()],
     });
@@ -156,6 +157,7 @@ export class Runtime {
     const dataDir = resolve(this.opts.dataDir ?? env.DAPRTS_DATA_DIR ?? '.daprts');
     const configuration = await loadConfiguration(this.opts.configFiles, env);
     this.secretsCtx.secretScopes = configuration.secretScopes;
+    this.metadataApi.setEnabledFeatures(configuration.enabledFeatures);
     const resources = await this.loadResources(namespace, dataDir);
     const mode = this.opts.mode ?? 'standalone';
     let loaded = resources.components;
