@@ -15,6 +15,9 @@ import type {
 } from '../interface.js';
 import { formatExpireTime, parseTtlSeconds } from '../ttl.js';
 
+/** contrib's in-memory store takes any negative TTL as "no expiry" (it clamps it to 0). */
+const TTL_RULES = { anyNegative: true } as const;
+
 interface Entry {
   data: Buffer;
   etag: string;
@@ -89,7 +92,7 @@ export class InMemoryStateStore implements StateStore, TransactionalStateStore {
     for (const op of ops) {
       const current = view(op.request.key);
       if (op.operation === 'upsert') {
-        parseTtlSeconds(op.request.metadata);
+        parseTtlSeconds(op.request.metadata, TTL_RULES);
         this.checkEtag(op.request.etag, current, op.request.options.concurrency === 'first-write');
         shadow.set(op.request.key, { data: op.request.value, etag: 'pending' });
       } else {
@@ -113,7 +116,7 @@ export class InMemoryStateStore implements StateStore, TransactionalStateStore {
   }
 
   private checkSet(req: SetRequest): void {
-    parseTtlSeconds(req.metadata);
+    parseTtlSeconds(req.metadata, TTL_RULES);
     this.checkEtag(req.etag, this.live(req.key), req.options.concurrency === 'first-write');
   }
 
@@ -130,7 +133,7 @@ export class InMemoryStateStore implements StateStore, TransactionalStateStore {
   }
 
   private applySet(req: SetRequest): void {
-    const ttl = parseTtlSeconds(req.metadata);
+    const ttl = parseTtlSeconds(req.metadata, TTL_RULES);
     this.items.set(req.key, {
       data: req.value,
       etag: randomUUID(),
