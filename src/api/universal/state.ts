@@ -158,6 +158,8 @@ export class StateApi {
     const ops: TransactionalOperation[] = this.transactionOps(s, operations);
     const store = s.store;
     try {
+      // The store validates options inside Multi in daprd, so a bad one fails the transaction.
+      for (const op of ops) checkOptions(op.request.options);
       await componentOutbound(this.ctx, s.name, 'state')(() => store.multi(ops, metadata), OP.transaction);
     } catch (err) {
       throw Errors.stateTransaction(err);
@@ -190,11 +192,12 @@ export class StateApi {
     return prefixKey(s.keyPrefix, key);
   }
 
-  private setRequest(s: LiveStateStore, i: StateItemInput, allowEmptyKey = false): SetRequest {
+  /** `inTransaction`: an empty key is allowed and options are checked later, with the store call. */
+  private setRequest(s: LiveStateStore, i: StateItemInput, inTransaction = false): SetRequest {
     const options = i.options ?? {};
-    checkOptions(options);
+    if (!inTransaction) checkOptions(options);
     return {
-      key: this.key(s, i.key, allowEmptyKey),
+      key: this.key(s, i.key, inTransaction),
       value: i.value,
       isBinary: i.isBinary,
       etag: i.etag ?? undefined,
@@ -204,11 +207,11 @@ export class StateApi {
     };
   }
 
-  private deleteRequest(s: LiveStateStore, i: DeleteInput, allowEmptyKey = false): DeleteRequest {
+  private deleteRequest(s: LiveStateStore, i: DeleteInput, inTransaction = false): DeleteRequest {
     const options = i.options ?? {};
-    checkOptions(options);
+    if (!inTransaction) checkOptions(options);
     return {
-      key: this.key(s, i.key, allowEmptyKey),
+      key: this.key(s, i.key, inTransaction),
       etag: i.etag || undefined,
       metadata: i.metadata ?? {},
       options,
