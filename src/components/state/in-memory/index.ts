@@ -27,7 +27,7 @@ interface Entry {
 
 /**
  * `state.in-memory`: the reference store. Per process, lost on restart. ETags are random UUIDs;
- * `first-write` on an existing key is an etag mismatch.
+ * `first-write` without etag on an existing key is an etag mismatch, for writes and deletes alike.
  */
 export class InMemoryStateStore implements StateStore, TransactionalStateStore {
   private readonly items = new Map<string, Entry>();
@@ -96,7 +96,7 @@ export class InMemoryStateStore implements StateStore, TransactionalStateStore {
         this.checkEtag(op.request.etag, current, op.request.options.concurrency === 'first-write');
         shadow.set(op.request.key, { data: op.request.value, etag: 'pending' });
       } else {
-        this.checkEtag(op.request.etag, current, false);
+        this.checkEtag(op.request.etag, current, op.request.options.concurrency === 'first-write');
         shadow.set(op.request.key, undefined);
       }
     }
@@ -120,8 +120,9 @@ export class InMemoryStateStore implements StateStore, TransactionalStateStore {
     this.checkEtag(req.etag, this.live(req.key), req.options.concurrency === 'first-write');
   }
 
+  /** As contrib's in-memory store: `first-write` without etag only deletes a key that is absent. */
   private checkDelete(req: DeleteRequest): void {
-    this.checkEtag(req.etag, this.live(req.key), false);
+    this.checkEtag(req.etag, this.live(req.key), req.options.concurrency === 'first-write');
   }
 
   private checkEtag(etag: string | undefined, current: Entry | undefined, firstWrite: boolean): void {
