@@ -150,6 +150,11 @@ export class Runtime {
     return this.metadataApi.get();
   }
 
+  /** Sets an `extended` metadata attribute, as `PUT /v1.0/metadata/{key}` does. */
+  setMetadataAttribute(key: string, value: string): void {
+    this.metadataApi.set(key, value);
+  }
+
   async start(): Promise<this> {
     const started = performance.now();
     const env = this.opts.env ?? process.env;
