@@ -16,6 +16,8 @@ export async function runCommand(options: ParsedOptions, command: string[]): Pro
   const app: { child?: ReturnType<typeof spawn> } = {};
   const rt = new Runtime({ ...opts, onShutdown: () => app.child?.kill('SIGTERM') });
   await rt.start();
+  // As `dapr run`: the CLI's and the app's process ids and the app command show in `extended`.
+  rt.setMetadataAttribute('cliPID', String(process.pid));
   if (command.length === 0) {
     return new Promise((resolve) => {
       const stop = () => void rt.close().then(() => resolve(0));
@@ -33,6 +35,8 @@ export async function runCommand(options: ParsedOptions, command: string[]): Pro
   rt.logger.info({ command: command.join(' ') }, 'starting the app');
   const child = spawn(command[0], command.slice(1), { env, stdio: ['inherit', 'pipe', 'pipe'] });
   app.child = child;
+  rt.setMetadataAttribute('appCommand', command.join(' '));
+  if (child.pid !== undefined) rt.setMetadataAttribute('appPID', String(child.pid));
   prefixLines(child.stdout, process.stdout);
   prefixLines(child.stderr, process.stderr);
   const forward = (signal: NodeJS.Signals) => child.kill(signal);

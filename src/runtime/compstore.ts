@@ -1,4 +1,5 @@
 import type { StateStore } from '../components/state/interface.js';
+import { StateFeature } from '../components/state/features.js';
 import type { PubSub } from '../components/pubsub/interface.js';
 import type { JobStore } from '../components/scheduler/interface.js';
 import type { LiveSecretStore, SecretStoreLookup } from '../components/secretstores/interface.js';
@@ -98,7 +99,8 @@ export class CompStore implements SecretStoreLookup {
   addStateStore(s: LiveStateStore): void {
     this.stateStores.set(s.name, s);
     const caps: string[] = [...s.store.features()];
-    if (s.actorStateStore) caps.push('ACTOR');
+    // daprd advertises ACTOR for any store with ETAG and TRANSACTIONAL, whatever `actorStateStore` says.
+    if (caps.includes(StateFeature.ETAG) && caps.includes(StateFeature.TRANSACTIONAL)) caps.push('ACTOR');
     this.infos.push({ name: s.name, type: s.type, version: s.version, capabilities: caps });
   }
 

@@ -120,6 +120,7 @@ export class Runtime {
         port: opts.appPort,
         protocol: opts.appProtocol ?? 'http',
         channelAddress: opts.appChannelAddress ?? '127.0.0.1',
+        maxConcurrency: opts.appMaxConcurrency,
       },
       subscriptions: () => [...(this.subscriptions?.list() ?? []), ...this.streaming.list()],
     });
@@ -149,6 +150,11 @@ export class Runtime {
     return this.metadataApi.get();
   }
 
+  /** Sets an `extended` metadata attribute, as `PUT /v1.0/metadata/{key}` does. */
+  setMetadataAttribute(key: string, value: string): void {
+    this.metadataApi.set(key, value);
+  }
+
   async start(): Promise<this> {
     const started = performance.now();
     const env = this.opts.env ?? process.env;
@@ -156,6 +162,7 @@ export class Runtime {
     const dataDir = resolve(this.opts.dataDir ?? env.DAPRTS_DATA_DIR ?? '.daprts');
     const configuration = await loadConfiguration(this.opts.configFiles, env);
     this.secretsCtx.secretScopes = configuration.secretScopes;
+    this.metadataApi.setEnabledFeatures(configuration.enabledFeatures);
     const resources = await this.loadResources(namespace, dataDir);
     const mode = this.opts.mode ?? 'standalone';
     let loaded = resources.components;

@@ -10,7 +10,7 @@ export interface AppConnection {
   maxConcurrency?: number;
 }
 
-/** The shape of `GET /v1.0/metadata` (fields as daprd names them; empty ones omitted like protojson). */
+/** The metadata document, every field present (fields as daprd names them); the HTTP adapter omits empty ones. */
 export interface MetadataResponse {
   id: string;
   runtimeVersion: string;
@@ -32,10 +32,16 @@ export class MetadataApi {
       appId: string;
       compStore: CompStore;
       app: AppConnection;
-      enabledFeatures?: string[];
       subscriptions?: () => SubscriptionSpec[];
     },
   ) {}
+
+  private enabledFeatures: string[] = [];
+
+  /** The features the Configuration enables (`spec.features[].enabled`), known once it is loaded. */
+  setEnabledFeatures(features: string[]): void {
+    this.enabledFeatures = [...features];
+  }
 
   /** Ephemeral attributes (PUT /v1.0/metadata/{key}); shown under `extended`. */
   set(key: string, value: string): void {
@@ -49,7 +55,7 @@ export class MetadataApi {
     return {
       id: this.opts.appId,
       runtimeVersion: RUNTIME_VERSION,
-      enabledFeatures: this.opts.enabledFeatures ?? [],
+      enabledFeatures: [...this.enabledFeatures],
       actors: [],
       components: this.opts.compStore.components().map((c) => ({ ...c, capabilities: [...c.capabilities] })),
       extended,
@@ -68,7 +74,13 @@ export class MetadataApi {
         channelAddress: app.channelAddress,
         ...(app.maxConcurrency && app.maxConcurrency > 0 ? { maxConcurrency: app.maxConcurrency } : {}),
       },
-      actorRuntime: { runtimeStatus: 'DISABLED', activeActors: [], hostReady: false, placement: '' },
+      // What daprd reports when no placement service is configured (actors disabled).
+      actorRuntime: {
+        runtimeStatus: 'DISABLED',
+        activeActors: [],
+        hostReady: false,
+        placement: 'placement: disconnected',
+      },
     };
   }
 }

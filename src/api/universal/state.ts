@@ -49,7 +49,8 @@ const OP = {
   transaction: { operation: 'transaction' },
 } as const;
 
-export type TransactionInput = { operation: string; request: StateItemInput | DeleteInput };
+/** One operation; a missing `request` is daprd's zero request (key ""). */
+export type TransactionInput = { operation: string; request?: StateItemInput | DeleteInput };
 
 /**
  * The state API written once for every transport: validation, store lookup, key prefix,
@@ -98,7 +99,8 @@ export class StateApi {
     metadata: Record<string, string> = {},
   ): Promise<BulkGetItem[]> {
     const s = this.store(storeName);
-    const reqs = keys.map((key) => ({ key: this.key(s, key), metadata }));
+    // daprd checks only for '||' here: an empty key is looked up like any other.
+    const reqs = keys.map((key) => ({ key: this.key(s, key, true), metadata }));
     let items: BulkGetItem[];
     try {
       items = await componentOutbound(
@@ -160,45 +162,49 @@ export class StateApi {
     if (max !== undefined && max > 0 && operations.length > max)
       throw Errors.stateTooManyTransactionalOps(storeName, operations.length, max);
     if (operations.length === 0) return;
-    const ops: TransactionalOperation[] = this.transactionOps(s, operations, metadata);
+    const ops: TransactionalOperation[] = this.transactionOps(s, operations);
     const store = s.store;
     try {
+      // The store validates options inside Multi in daprd, so a bad one fails the transaction.
+      for (const op of ops) checkOptions(op.request.options);
       await componentOutbound(this.ctx, s.name, 'state')(() => store.multi(ops, metadata), OP.transaction);
     } catch (err) {
       throw Errors.stateTransaction(err);
     }
   }
 
-  private transactionOps(
-    s: LiveStateStore,
-    operations: TransactionInput[],
-    metadata: Record<string, string>,
-  ): TransactionalOperation[] {
+  private transactionOps(s: LiveStateStore, operations: TransactionInput[]): TransactionalOperation[] {
     return operations.map((op): TransactionalOperation => {
-      if (!op.request || typeof op.request !== 'object')
-        throw Errors.malformedRequest(`operation ${op.operation} has no request`);
-      const withMeta = { ...op.request, metadata: { ...metadata, ...(op.request.metadata ?? {}) } };
+      // As in daprd, an operation without request (or key) targets key "" and an upsert without
+      // value stores none; the transaction's own metadata goes to the store's Multi call only,
+      // not into each operation (adapters merge URL metadata into the operations themselves).
+      const request = op.request ?? { key: '' };
       if (op.operation === 'upsert') {
-        if (!('value' in withMeta) || withMeta.value === undefined)
-          throw Errors.malformedRequest(`upsert operation for key ${withMeta.key} has no value`);
-        return { operation: 'upsert', request: this.setRequest(s, withMeta) };
+        const item = request as StateItemInput;
+        return {
+          operation: 'upsert',
+          request: this.setRequest(s, { ...item, value: item.value ?? Buffer.alloc(0) }, true),
+        };
       }
-      if (op.operation === 'delete') return { operation: 'delete', request: this.deleteRequest(s, withMeta) };
+      if (op.operation === 'delete')
+        return { operation: 'delete', request: this.deleteRequest(s, request, true) };
       throw Errors.stateNotSupportedOperation(op.operation);
     });
   }
 
-  private key(s: LiveStateStore, key: unknown): string {
-    if (typeof key !== 'string' || key === '') throw Errors.stateKeyMissing();
+  /** The stored key; `allowEmpty` where daprd only rejects '||' (bulk get, transactions). */
+  private key(s: LiveStateStore, key: unknown, allowEmpty = false): string {
+    if (typeof key !== 'string' || (key === '' && !allowEmpty)) throw Errors.stateKeyMissing();
     if (key.includes(KEY_SEPARATOR)) throw Errors.stateIllegalKey(key, s.name);
     return prefixKey(s.keyPrefix, key);
   }
 
-  private setRequest(s: LiveStateStore, i: StateItemInput): SetRequest {
+  /** `inTransaction`: an empty key is allowed and options are checked later, with the store call. */
+  private setRequest(s: LiveStateStore, i: StateItemInput, inTransaction = false): SetRequest {
     const options = i.options ?? {};
-    checkOptions(options);
+    if (!inTransaction) checkOptions(options);
     return {
-      key: this.key(s, i.key),
+      key: this.key(s, i.key, inTransaction),
       value: i.value,
       isBinary: i.isBinary,
       etag: i.etag ?? undefined,
@@ -208,10 +214,15 @@ export class StateApi {
     };
   }
 
-  private deleteRequest(s: LiveStateStore, i: DeleteInput): DeleteRequest {
+  private deleteRequest(s: LiveStateStore, i: DeleteInput, inTransaction = false): DeleteRequest {
     const options = i.options ?? {};
-    checkOptions(options);
-    return { key: this.key(s, i.key), etag: i.etag || undefined, metadata: i.metadata ?? {}, options };
+    if (!inTransaction) checkOptions(options);
+    return {
+      key: this.key(s, i.key, inTransaction),
+      etag: i.etag || undefined,
+      metadata: i.metadata ?? {},
+      options,
+    };
   }
 }
 

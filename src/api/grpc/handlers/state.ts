@@ -102,7 +102,7 @@ export function stateRpcs(api: StateApi): Record<string, UnaryRpc> {
     ExecuteStateTransaction: rpc(async (req: ExecuteStateTransactionRequest) => {
       api.store(req.storeName);
       const operations: TransactionInput[] = req.operations.map((op) => {
-        if (!op.request) return { operation: op.operationType, request: undefined as never };
+        if (!op.request) return { operation: op.operationType };
         if (op.operationType === 'upsert') return { operation: 'upsert', request: toStateItem(op.request) };
         if (op.operationType === 'delete') return { operation: 'delete', request: toDeleteItem(op.request) };
         throw Errors.stateNotSupportedOperation(op.operationType);

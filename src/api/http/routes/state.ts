@@ -30,7 +30,8 @@ export function stateRoutes(api: StateApi): Route[] {
       handler: async (_req, res, { params, query, body }) => {
         const storeName = params.storeName!;
         api.store(storeName);
-        const parsed = await readJson(body);
+        // daprd decodes into a slice: `null` is an empty list (204), anything else not an array is 400.
+        const parsed = (await readJson(body)) ?? [];
         if (!Array.isArray(parsed)) throw Errors.malformedRequest('expected a JSON array of state items');
         const urlMeta = queryMetadata(query);
         await api.save(
@@ -77,19 +78,24 @@ export function stateRoutes(api: StateApi): Route[] {
       handler: async (_req, res, { params, query, body }) => {
         const storeName = params.storeName!;
         api.store(storeName);
-        const parsed = (await readJson(body)) as {
+        // `null` decodes into daprd's request struct as an empty request.
+        const parsed = ((await readJson(body)) ?? {}) as {
           keys?: unknown;
           parallelism?: unknown;
           metadata?: unknown;
         };
-        if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
+        if (typeof parsed !== 'object' || Array.isArray(parsed))
           throw Errors.malformedRequest('expected a JSON object with "keys"');
         const keys = parsed.keys ?? [];
         if (!Array.isArray(keys) || keys.some((k) => typeof k !== 'string'))
           throw Errors.malformedRequest('"keys" must be an array of strings');
         const metadata = { ...stringMap(parsed.metadata), ...queryMetadata(query) };
-        const parallelism = typeof parsed.parallelism === 'number' ? parsed.parallelism : 0;
-        const items = await api.getBulk(storeName, keys as string[], parallelism, metadata);
+        const items = await api.getBulk(
+          storeName,
+          keys as string[],
+          parallelismOf(parsed.parallelism),
+          metadata,
+        );
         rawJson(res, '[' + items.map(bulkItemJson).join(',') + ']');
       },
     },
@@ -99,20 +105,22 @@ export function stateRoutes(api: StateApi): Route[] {
       handler: async (_req, res, { params, query, body }) => {
         const storeName = params.storeName!;
         api.store(storeName);
-        const parsed = (await readJson(body)) as { operations?: unknown; metadata?: unknown };
-        if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
+        const parsed = ((await readJson(body)) ?? {}) as { operations?: unknown; metadata?: unknown };
+        if (typeof parsed !== 'object' || Array.isArray(parsed))
           throw Errors.malformedRequest('expected a JSON object with "operations"');
         const ops = parsed.operations ?? [];
         if (!Array.isArray(ops)) throw Errors.malformedRequest('"operations" must be an array');
         const urlMeta = queryMetadata(query);
         const metadata = { ...stringMap(parsed.metadata), ...urlMeta };
         const operations: TransactionInput[] = ops.map((op: unknown) => {
-          if (!op || typeof op !== 'object')
+          // daprd decodes each operation into a struct: `null` or a missing field is its zero value
+          // (an operation named "" is then unsupported; a request without key targets key "").
+          if (op !== null && (typeof op !== 'object' || Array.isArray(op)))
             throw Errors.malformedRequest('each operation must be an object');
-          const { operation, request } = op as { operation?: unknown; request?: unknown };
-          if (typeof operation !== 'string') throw Errors.malformedRequest('operation type is required');
-          if (operation === 'upsert') return { operation, request: toStateItem(request, urlMeta) };
-          if (operation === 'delete') return { operation, request: toDeleteItem(request, urlMeta) };
+          const { operation = '', request = {} } = (op ?? {}) as { operation?: unknown; request?: unknown };
+          if (typeof operation !== 'string') throw Errors.malformedRequest('operation type must be a string');
+          if (operation === 'upsert') return { operation, request: toStateItem(request ?? {}, urlMeta) };
+          if (operation === 'delete') return { operation, request: toDeleteItem(request ?? {}, urlMeta) };
           throw Errors.stateNotSupportedOperation(operation);
         });
         await api.transaction(storeName, operations, metadata);
@@ -129,7 +137,7 @@ function toStateItem(raw: unknown, urlMeta: Record<string, string>): StateItemIn
   const r = raw as Record<string, unknown>;
   const value = r.value === undefined ? 'null' : JSON.stringify(r.value);
   return {
-    key: r.key as string,
+    key: keyOf(r.key),
     value: Buffer.from(value),
     etag: etagOf(r.etag),
     metadata: { ...stringMap(r.metadata), ...urlMeta },
@@ -143,11 +151,29 @@ function toDeleteItem(raw: unknown, urlMeta: Record<string, string>): DeleteInpu
     throw Errors.malformedRequest('each delete request must be a JSON object');
   const r = raw as Record<string, unknown>;
   return {
-    key: r.key as string,
+    key: keyOf(r.key),
     etag: etagOf(r.etag),
     metadata: { ...stringMap(r.metadata), ...urlMeta },
     options: optionsOf(r.options),
   };
+}
+
+/** `key` decodes into a Go string: absent or null is "", any other non-string a malformed body. */
+function keyOf(v: unknown): string {
+  if (v === undefined || v === null) return '';
+  if (typeof v === 'string') return v;
+  throw Errors.malformedRequest(
+    `json: cannot unmarshal ${typeof v} into Go struct field .key of type string`,
+  );
+}
+
+/** `parallelism` decodes into a Go int: absent or null is 0 (all at once), a non-integer is malformed. */
+function parallelismOf(v: unknown): number {
+  if (v === undefined || v === null) return 0;
+  if (typeof v === 'number' && Number.isInteger(v)) return v;
+  throw Errors.malformedRequest(
+    `json: cannot unmarshal ${typeof v} into Go struct field BulkGetRequest.parallelism of type int`,
+  );
 }
 
 function etagOf(v: unknown): string | undefined {
@@ -169,16 +195,21 @@ function optionsOf(v: unknown): StateOptions {
   };
 }
 
-/** Metadata maps carry strings; other scalars are stringified as daprd's JSON decoding would refuse them. */
+/**
+ * Metadata decodes into a Go map of strings: a null value is "", any other non-string (a number
+ * such as `"ttlInSeconds": 120` included) makes the whole body malformed, as in daprd.
+ */
 function stringMap(v: unknown): Record<string, string> {
   if (v === undefined || v === null) return {};
   if (typeof v !== 'object' || Array.isArray(v))
     throw Errors.malformedRequest('metadata must be an object of strings');
   const out: Record<string, string> = {};
   for (const [k, val] of Object.entries(v)) {
-    if (val === null || val === undefined) continue;
-    if (typeof val === 'object') throw Errors.malformedRequest(`metadata.${k} must be a string`);
-    out[k] = String(val);
+    if (val !== null && typeof val !== 'string')
+      throw Errors.malformedRequest(
+        `json: cannot unmarshal ${Array.isArray(val) ? 'array' : typeof val} into Go value of type string (metadata.${k})`,
+      );
+    out[k] = val ?? '';
   }
   return out;
 }

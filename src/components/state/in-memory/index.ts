@@ -15,6 +15,9 @@ import type {
 } from '../interface.js';
 import { formatExpireTime, parseTtlSeconds } from '../ttl.js';
 
+/** contrib's in-memory store takes any negative TTL as "no expiry" (it clamps it to 0). */
+const TTL_RULES = { anyNegative: true } as const;
+
 interface Entry {
   data: Buffer;
   etag: string;
@@ -24,7 +27,7 @@ interface Entry {
 
 /**
  * `state.in-memory`: the reference store. Per process, lost on restart. ETags are random UUIDs;
- * `first-write` on an existing key is an etag mismatch.
+ * `first-write` without etag on an existing key is an etag mismatch, for writes and deletes alike.
  */
 export class InMemoryStateStore implements StateStore, TransactionalStateStore {
   private readonly items = new Map<string, Entry>();
@@ -89,11 +92,11 @@ export class InMemoryStateStore implements StateStore, TransactionalStateStore {
     for (const op of ops) {
       const current = view(op.request.key);
       if (op.operation === 'upsert') {
-        parseTtlSeconds(op.request.metadata);
+        parseTtlSeconds(op.request.metadata, TTL_RULES);
         this.checkEtag(op.request.etag, current, op.request.options.concurrency === 'first-write');
         shadow.set(op.request.key, { data: op.request.value, etag: 'pending' });
       } else {
-        this.checkEtag(op.request.etag, current, false);
+        this.checkEtag(op.request.etag, current, op.request.options.concurrency === 'first-write');
         shadow.set(op.request.key, undefined);
       }
     }
@@ -113,12 +116,13 @@ export class InMemoryStateStore implements StateStore, TransactionalStateStore {
   }
 
   private checkSet(req: SetRequest): void {
-    parseTtlSeconds(req.metadata);
+    parseTtlSeconds(req.metadata, TTL_RULES);
     this.checkEtag(req.etag, this.live(req.key), req.options.concurrency === 'first-write');
   }
 
+  /** As contrib's in-memory store: `first-write` without etag only deletes a key that is absent. */
   private checkDelete(req: DeleteRequest): void {
-    this.checkEtag(req.etag, this.live(req.key), false);
+    this.checkEtag(req.etag, this.live(req.key), req.options.concurrency === 'first-write');
   }
 
   private checkEtag(etag: string | undefined, current: Entry | undefined, firstWrite: boolean): void {
@@ -130,7 +134,7 @@ export class InMemoryStateStore implements StateStore, TransactionalStateStore {
   }
 
   private applySet(req: SetRequest): void {
-    const ttl = parseTtlSeconds(req.metadata);
+    const ttl = parseTtlSeconds(req.metadata, TTL_RULES);
     this.items.set(req.key, {
       data: req.value,
       etag: randomUUID(),

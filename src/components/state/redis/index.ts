@@ -169,7 +169,7 @@ export class RedisStateStore implements StateStore, TransactionalStateStore, Pin
 
   /** The TTL argument of the write scripts: the request's, else the store default, else '' (untouched). */
   private ttlArg(metadata: Record<string, string>): string {
-    const ttl = parseTtlSeconds(metadata) ?? this.meta?.defaultTtlSeconds;
+    const ttl = parseTtlSeconds(metadata, { anyNegative: true }) ?? this.meta?.defaultTtlSeconds;
     if (ttl === undefined) return '';
     return ttl > 0 ? String(ttl) : '-1';
   }
