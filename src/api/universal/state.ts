@@ -1,6 +1,7 @@
 import { GrpcCode, isDaprError, type DaprError } from '../../errors/dapr-error.js';
 import { Errors } from '../../errors/catalogue.js';
 import {
+  BulkStoreError,
   BulkStoreErrors,
   EtagInvalidError,
   EtagMismatchError,
@@ -122,7 +123,10 @@ export class StateApi {
     try {
       const reqs: SetRequest[] = items.map((i) => this.setRequest(s, i));
       const run = componentOutbound(this.ctx, s.name, 'state');
-      await run(() => (reqs.length === 1 ? s.store.set(reqs[0]) : s.store.bulkSet(reqs)), OP.set);
+      if (reqs.length === 1) {
+        checkOptions(reqs[0].options);
+        await run(() => s.store.set(reqs[0]), OP.set);
+      } else await withValidOptions(reqs, (valid) => run(() => s.store.bulkSet(valid), OP.set));
     } catch (err) {
       throw storeWriteError(err, (status, code, e) => Errors.stateSave(status, code, storeName, e));
     }
@@ -132,6 +136,7 @@ export class StateApi {
     const s = this.store(storeName);
     try {
       const req = this.deleteRequest(s, input);
+      checkOptions(req.options);
       await componentOutbound(this.ctx, s.name, 'state')(() => s.store.delete(req), OP.delete);
     } catch (err) {
       throw storeWriteError(err, (status, code, e) => Errors.stateDelete(status, code, input.key, e));
@@ -143,7 +148,8 @@ export class StateApi {
     if (inputs.length === 0) return;
     try {
       const reqs = inputs.map((i) => this.deleteRequest(s, i));
-      await componentOutbound(this.ctx, s.name, 'state')(() => s.store.bulkDelete(reqs), OP.bulkDelete);
+      const run = componentOutbound(this.ctx, s.name, 'state');
+      await withValidOptions(reqs, (valid) => run(() => s.store.bulkDelete(valid), OP.bulkDelete));
     } catch (err) {
       throw storeWriteError(err, (status, code, e) =>
         Errors.stateDelete(status, code, inputs.map((i) => i.key).join(','), e),
@@ -199,10 +205,12 @@ export class StateApi {
     return prefixKey(s.keyPrefix, key);
   }
 
-  /** `inTransaction`: an empty key is allowed and options are checked later, with the store call. */
+  /**
+   * Request checks only (key); options are checked where daprd's store checks them, per item with
+   * the store call. `inTransaction`: an empty key is allowed, as daprd only rejects '||' there.
+   */
   private setRequest(s: LiveStateStore, i: StateItemInput, inTransaction = false): SetRequest {
     const options = i.options ?? {};
-    if (!inTransaction) checkOptions(options);
     return {
       key: this.key(s, i.key, inTransaction),
       value: i.value,
@@ -216,7 +224,6 @@ export class StateApi {
 
   private deleteRequest(s: LiveStateStore, i: DeleteInput, inTransaction = false): DeleteRequest {
     const options = i.options ?? {};
-    if (!inTransaction) checkOptions(options);
     return {
       key: this.key(s, i.key, inTransaction),
       etag: i.etag || undefined,
@@ -236,6 +243,37 @@ function checkOptions(o: StateOptions): void {
   if (k !== undefined && k !== '' && k !== 'strong' && k !== 'eventual') {
     throw new StateRequestError(`unrecognized consistency model '${k}'`);
   }
+}
+
+/**
+ * A bulk write of the items whose options are valid: in daprd each item's store call checks its own
+ * options, so an item with unknown ones fails alone and the others are still written.
+ */
+async function withValidOptions<T extends SetRequest | DeleteRequest>(
+  reqs: T[],
+  write: (valid: T[]) => Promise<void>,
+): Promise<void> {
+  const failed: BulkStoreError[] = [];
+  const valid = reqs.filter((r) => {
+    try {
+      checkOptions(r.options);
+      return true;
+    } catch (err) {
+      failed.push(new BulkStoreError(r.key, err));
+      return false;
+    }
+  });
+  if (failed.length === 0) return write(valid);
+  if (valid.length > 0) {
+    try {
+      await write(valid);
+    } catch (err) {
+      failed.push(
+        ...(err instanceof BulkStoreErrors ? err.errors : valid.map((r) => new BulkStoreError(r.key, err))),
+      );
+    }
+  }
+  throw new BulkStoreErrors(failed);
 }
 
 /** Maps a store write error: etag mismatch 409/ABORTED, invalid etag 400/INVALID_ARGUMENT, else 500. */
