@@ -2,8 +2,8 @@ import { Errors } from '../../errors/catalogue.js';
 import { isDaprError } from '../../errors/dapr-error.js';
 import { PubSubFeature } from '../../components/pubsub/features.js';
 import { isBulkPublisher, type BulkPublishEntry } from '../../components/pubsub/interface.js';
-import { getMetadataValue } from '../../components/common/metadata.js';
 import { buildEnvelope, CLOUDEVENT_CONTENT_TYPE } from '../../messaging/cloudevent.js';
+import { readRawPayload } from '../../messaging/raw-payload.js';
 import { topicScopes } from '../../messaging/topic-scopes.js';
 import { currentSpan } from '../../diagnostics/tracing/context.js';
 import { unsampledTraceparent } from '../../diagnostics/tracing/w3c.js';
@@ -170,12 +170,12 @@ function traceOf(input: { traceparent?: string; tracestate?: string }): {
   return input.traceparent ? input : { traceparent: unsampledTraceparent(), tracestate: input.tracestate };
 }
 
-/** `rawPayload` must be a boolean; anything else is a request metadata error (400). */
+/** `rawPayload` (exact key) must be a Go boolean; anything else is a request metadata error (400). */
 export function rawPayload(metadata: Record<string, string>): boolean {
-  const v = getMetadataValue(metadata, 'rawPayload');
-  if (v === undefined || v === '') return false;
-  const s = v.toLowerCase();
-  if (s === 'true' || s === '1' || s === 't') return true;
-  if (s === 'false' || s === '0' || s === 'f') return false;
-  throw Errors.pubsubRequestMetadata(`rawPayload value '${v}' is not a boolean`);
+  const raw = readRawPayload(metadata);
+  if (raw === 'invalid')
+    throw Errors.pubsubRequestMetadata(
+      `rawPayload value must be a valid boolean: actual is '${metadata.rawPayload}'`,
+    );
+  return raw;
 }

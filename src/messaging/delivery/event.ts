@@ -2,6 +2,7 @@ import { isUtf8 } from 'node:buffer';
 import { randomUUID } from 'node:crypto';
 import type { PubSubMessage } from '../../components/pubsub/interface.js';
 import { DEFAULT_EVENT_TYPE, type CloudEvent } from '../cloudevent.js';
+import { readRawPayload } from '../raw-payload.js';
 
 /**
  * The CloudEvent for a broker message. With `rawPayload` the bytes are wrapped as daprd does
@@ -67,8 +68,10 @@ export function metadataHeaders(metadata: Record<string, string>): Record<string
   return out;
 }
 
-/** `rawPayload` subscription metadata (case-insensitive key). */
+/**
+ * `rawPayload` subscription metadata, read as contrib's `IsRawPayload` (exact key, Go boolean). An
+ * invalid value counts as false here (daprd fails each delivery instead).
+ */
 export function isRawPayload(metadata: Record<string, string>): boolean {
-  const v = Object.entries(metadata).find(([k]) => k.toLowerCase() === 'rawpayload')?.[1];
-  return v !== undefined && ['true', '1', 't'].includes(v.toLowerCase());
+  return readRawPayload(metadata) === true;
 }
