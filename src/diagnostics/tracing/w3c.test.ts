@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatTraceparent, isSampled, parseTraceparent } from './w3c.js';
+import { formatTraceparent, isSampled, parseTraceparent, unsampledTraceparent } from './w3c.js';
 
 const TP = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
 
@@ -29,5 +29,20 @@ describe('traceparent', () => {
     expect(parseTraceparent(`01-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01-extra`)?.spanId).toBe(
       'b7ad6b7169203331',
     );
+  });
+});
+
+describe('unsampledTraceparent', () => {
+  it('makes valid, unsampled, distinct contexts, also across refills of its random pool', () => {
+    const seen = new Set<string>();
+    for (let i = 0; i < 1_000; i++) {
+      const tp = unsampledTraceparent();
+      const p = parseTraceparent(tp);
+      expect(p, tp).toBeDefined();
+      expect(isSampled(p!)).toBe(false);
+      expect(p!.traceId).not.toBe('0'.repeat(32));
+      seen.add(p!.traceId).add(p!.spanId);
+    }
+    expect(seen.size).toBe(2_000);
   });
 });
