@@ -51,3 +51,24 @@ describe('CloudEvent envelope from an already parsed body (bulk publish)', () =>
     expect(() => buildEnvelope({ ...base, body, contentType, parsed: { value: [1] } })).toThrow(SyntaxError);
   });
 });
+
+describe('CloudEvent overrides', () => {
+  it('cloudevent.id/source/type override the defaults; empty ones fall back to them', () => {
+    const body = Buffer.from('hi');
+    const set = buildEnvelope({
+      ...base,
+      body,
+      metadata: { 'cloudevent.id': 'my-id', 'cloudevent.source': 'src', 'cloudevent.type': 'my.type' },
+    });
+    expect(set).toMatchObject({ id: 'my-id', source: 'src', type: 'my.type', data: 'hi' });
+    const empty = buildEnvelope({
+      ...base,
+      body,
+      metadata: { 'cloudevent.id': '', 'cloudevent.source': '', 'cloudevent.type': '' },
+    });
+    expect(empty.id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(empty).toMatchObject({ source: 'Dapr', type: 'com.dapr.event.sent' });
+    expect(buildEnvelope({ ...base, body, appId: '' }).source).toBe('Dapr');
+    expect(buildEnvelope({ ...base, body }).source).toBe('app');
+  });
+});

@@ -91,9 +91,10 @@ export function buildEnvelope(input: EnvelopeInput): CloudEvent {
   } else {
     const contentType = input.contentType || 'text/plain';
     ce = {
-      id: override('id') ?? randomUUID(),
-      source: override('source') ?? input.appId ?? 'Dapr',
-      type: override('type') ?? DEFAULT_EVENT_TYPE,
+      // An empty override (or app id) falls back to the default, as daprd's envelope defaults do.
+      id: override('id') || randomUUID(),
+      source: (override('source') ?? input.appId) || 'Dapr',
+      type: override('type') || DEFAULT_EVENT_TYPE,
       specversion: '1.0',
       datacontenttype: contentType,
       traceid: traceparent,
