@@ -32,17 +32,31 @@ const QUEUE_LOW = 100;
 /** How long a revocation waits for in-flight handlers before letting the rebalance go on. */
 const REVOKE_WAIT_MS = 30_000;
 
-/** One assigned partition: its queue of fetched messages and the handler call in flight. */
+/**
+ * A topic's handler and how many of a partition's messages it takes at once: 1 (one after the
+ * other), or a bulk subscription's batch size (started in order, committed as an in-order prefix).
+ */
+export interface TopicHandler {
+  handle: MessageHandler;
+  window: number;
+}
+
+/** One assigned partition: its queue of fetched messages and the handler calls in flight. */
 interface PartitionState {
   topic: string;
   partition: number;
   key: string;
-  handler: MessageHandler;
+  handler: TopicHandler;
   queue: ConsumedMessage[];
   /** False once revoked or stopped: nothing more is started for it. */
   alive: boolean;
-  busy: boolean;
-  inflight?: Promise<void>;
+  inflight: Set<Promise<void>>;
+  /** Offsets started since the last failure, in order, not yet part of the committed prefix. */
+  started: string[];
+  /** Of `started`, those whose handler resolved. */
+  done: Set<string>;
+  /** Bumped by a failure: calls started before it no longer count (they come again after the seek). */
+  generation: number;
   /** Fetching is paused (backpressure or backoff); deliveries until `resume` are stale and dropped. */
   paused: boolean;
   backpressure: boolean;
@@ -60,15 +74,15 @@ const plusOne = (offset: string) => (BigInt(offset) + 1n).toString();
 
 /**
  * One Kafka consumer (one group member) for a set of topics. The library hands messages over
- * (`eachMessage` only queues them); each partition has its own queue drained one message at a time,
- * so partitions run in parallel and a slow handler on one never holds up another. An offset is
+ * (`eachMessage` only queues them); each partition has its own queue drained one message at a time
+ * (a bulk subscription: up to its batch size at once, started in order), so partitions run in parallel and a slow handler on one never holds up another. An offset is
  * committed only after its handler resolved. A rejected message empties its partition's queue,
  * pauses the partition, seeks back to that message and resumes after a backoff: it is delivered
  * again before anything after it. A full queue pauses fetching for that partition (backpressure).
  */
 export class GroupConsumer {
   /** topic → handler; grows with `addTopics`, never shrinks (removing a topic means a new consumer). */
-  readonly topics = new Map<string, MessageHandler>();
+  readonly topics = new Map<string, TopicHandler>();
   private consumer?: KafkaConsumer;
   private stopping?: Promise<void>;
   /** Between a revocation and the next assignment: take nothing (the partitions may move). */
@@ -89,7 +103,7 @@ export class GroupConsumer {
   }
 
   /** Connects, subscribes and starts fetching; the group join then happens in the background. */
-  async start(topics: ReadonlyMap<string, MessageHandler>): Promise<void> {
+  async start(topics: ReadonlyMap<string, TopicHandler>): Promise<void> {
     for (const [topic, handler] of topics) this.topics.set(topic, handler);
     const consumer = this.opts.client.consumer({
       ...this.opts.config,
@@ -105,7 +119,7 @@ export class GroupConsumer {
   }
 
   /** Adds topics to the running member (librdkafka rejoins the group with the new subscription). */
-  async addTopics(topics: ReadonlyMap<string, MessageHandler>): Promise<void> {
+  async addTopics(topics: ReadonlyMap<string, TopicHandler>): Promise<void> {
     for (const [topic, handler] of topics) this.topics.set(topic, handler);
     await this.consumer!.subscribe({ topics: [...this.topics.keys()], replace: true });
   }
@@ -168,7 +182,7 @@ export class GroupConsumer {
       clearTimeout(st.timer);
       if (st.paused) this.stalePauses.set(st.key, { topic: st.topic, partition: st.partition });
     }
-    const inflight = Promise.all(states.map((st) => st.inflight));
+    const inflight = Promise.all(states.flatMap((st) => [...st.inflight]));
     let timer: NodeJS.Timeout | undefined;
     const timeout =
       waitMs === Infinity ? inflight : new Promise<void>((r) => (timer = setTimeout(r, waitMs)));
@@ -190,7 +204,10 @@ export class GroupConsumer {
         handler,
         queue: [],
         alive: true,
-        busy: false,
+        inflight: new Set(),
+        started: [],
+        done: new Set(),
+        generation: 0,
         paused: false,
         backpressure: false,
         failures: 0,
@@ -211,35 +228,48 @@ export class GroupConsumer {
     this.drain(st);
   }
 
-  /** Starts the next queued message of the partition unless one is in flight. */
+  /** Starts queued messages of the partition, in order, while fewer than its window are in flight. */
   private drain(st: PartitionState): void {
-    if (st.busy || !st.alive) return;
-    const message = st.queue.shift();
-    if (!message) return;
-    st.busy = true;
-    st.inflight = this.deliver(st, message).then((ok) => {
-      st.busy = false;
-      st.inflight = undefined;
-      if (st.backpressure && st.queue.length <= QUEUE_LOW && st.alive) {
-        st.backpressure = false;
-        this.unblock(st);
-      }
-      if (ok) this.drain(st);
-    });
+    while (st.alive && st.inflight.size < st.handler.window) {
+      const message = st.queue.shift();
+      if (!message) return;
+      st.started.push(message.offset);
+      const p: Promise<void> = this.deliver(st, message, st.generation).then((ok) => {
+        st.inflight.delete(p);
+        if (st.backpressure && st.queue.length <= QUEUE_LOW && st.alive) {
+          st.backpressure = false;
+          this.unblock(st);
+        }
+        if (ok) this.drain(st);
+      });
+      st.inflight.add(p);
+    }
   }
 
-  /** Runs the handler; false when it rejected (the partition then waits for the redelivery). */
-  private async deliver(st: PartitionState, message: ConsumedMessage): Promise<boolean> {
+  /**
+   * Runs the handler; false when it rejected (the partition then waits for the redelivery) or when
+   * an earlier message of the partition failed meanwhile (this one comes again after it).
+   */
+  private async deliver(st: PartitionState, message: ConsumedMessage, generation: number): Promise<boolean> {
     try {
-      await st.handler(this.toPubSubMessage(st, message));
+      await st.handler.handle(this.toPubSubMessage(st, message));
     } catch (err) {
-      if (st.alive) this.redeliverLater(st, message.offset, err);
+      if (st.alive && generation === st.generation) this.redeliverLater(st, message.offset, err);
       return false;
     }
+    if (generation !== st.generation) return false;
     st.failures = 0;
     st.failedOffset = undefined;
-    this.markResolved(st, message.offset);
+    this.settle(st, message.offset);
     return true;
+  }
+
+  /** Marks `offset` done and commits past the longest in-order prefix of done messages. */
+  private settle(st: PartitionState, offset: string): void {
+    st.done.add(offset);
+    let last: string | undefined;
+    while (st.started.length > 0 && st.done.delete(st.started[0])) last = st.started.shift();
+    if (last !== undefined) this.markResolved(st, last);
   }
 
   private redeliverLater(st: PartitionState, offset: string, err: unknown): void {
@@ -254,6 +284,9 @@ export class GroupConsumer {
       this.opts.logger.debug(fields, 'kafka: message not processed again');
     }
     st.queue = [];
+    st.generation++;
+    st.started = [];
+    st.done.clear();
     st.backpressure = false;
     this.block(st, offset);
     clearTimeout(st.timer);

@@ -154,7 +154,18 @@ export class KafkaPubSub implements PubSub, BulkPublisher {
       );
     }
     const group = getMetadataValue(req.metadata, 'consumerGroup') || live.settings.consumerGroup;
-    return live.subscriptions.subscribe(group, req.topic, handler);
+    return live.subscriptions.subscribe(group, req.topic, {
+      handle: handler,
+      window: this.handlerWindow(req),
+    });
+  }
+
+  /**
+   * Per partition: one message at a time, or a bulk subscription's batch size (in order; offsets
+   * committed as the in-order prefix of what resolved).
+   */
+  handlerWindow(req: SubscribeRequest): number {
+    return Math.max(1, req.batchSize ?? 1);
   }
 
   /**

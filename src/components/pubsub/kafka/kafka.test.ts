@@ -247,6 +247,51 @@ describe.skipIf(!available)('pubsub.kafka against the librdkafka mock cluster', 
     },
   );
 
+  it.concurrent(
+    'a bulk subscription takes up to its batch size of a partition at once, in order, and commits only the in-order prefix that resolved',
+    async (ctx) => {
+      const { expect } = ctx;
+      const group = uniq('grp');
+      const topic = uniq('window');
+      const first = await component(ctx, { consumerGroup: group });
+      expect(first.handlerWindow({ topic, metadata: {}, batchSize: 4 })).toBe(4);
+      expect(first.handlerWindow({ topic, metadata: {} })).toBe(1);
+      const started: number[] = [];
+      const settle = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
+      const sub = await first.subscribe(
+        { topic, metadata: {}, batchSize: 4 },
+        (m) =>
+          new Promise<void>((resolve, reject) => {
+            const n = Number(text(m));
+            started.push(n);
+            settle.set(n, { resolve, reject });
+          }),
+      );
+      for (let i = 0; i < 8; i++)
+        await first.publish({ topic, data: Buffer.from(String(i)), metadata: { __key: 'k' } });
+      // Four of the partition's messages run at once, and no fifth before one of them settles.
+      await waitFor(() => started.length >= 4, 20_000, 'four messages in flight');
+      await new Promise((r) => setTimeout(r, 200));
+      expect(started).toEqual([0, 1, 2, 3]);
+      // 0 resolves, 1 fails, 2 and 3 resolve: only 0 may be committed; 1 comes again before the rest.
+      settle.get(0)!.resolve();
+      settle.get(2)!.resolve();
+      settle.get(3)!.resolve();
+      await waitFor(() => started.length >= 5, 20_000, 'the next message');
+      settle.get(1)!.reject(new Error('app said RETRY'));
+      const closing = sub.close();
+      for (const [n, s] of settle) if (n > 3) s.resolve();
+      await closing;
+
+      const second = await component(ctx, { consumerGroup: group });
+      const resumed: number[] = [];
+      await second.subscribe({ topic, metadata: {} }, async (m) => void resumed.push(Number(text(m))));
+      await waitFor(() => resumed.length >= 7, 20_000, 'the uncommitted messages');
+      await new Promise((r) => setTimeout(r, 200));
+      expect(resumed).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    },
+  );
+
   it.concurrent('delivers everything to each of two consumer groups', async (ctx) => {
     const { expect } = ctx;
     const topic = uniq('fanout');

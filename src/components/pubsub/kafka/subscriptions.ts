@@ -1,11 +1,11 @@
 import type { Logger } from '../../../diagnostics/logger.js';
-import type { MessageHandler, Subscription } from '../interface.js';
-import type { GroupConsumer } from './consumer.js';
+import type { Subscription } from '../interface.js';
+import type { GroupConsumer, TopicHandler } from './consumer.js';
 
 interface GroupState {
   group: string;
   /** What the subscriptions ask for: topic → handler. */
-  desired: Map<string, MessageHandler>;
+  desired: Map<string, TopicHandler>;
   consumer?: GroupConsumer;
   /** Changes to one group run one after another. */
   chain: Promise<void>;
@@ -37,7 +37,7 @@ export class KafkaSubscriptions {
     private readonly logger: Logger,
   ) {}
 
-  async subscribe(group: string, topic: string, handler: MessageHandler): Promise<Subscription> {
+  async subscribe(group: string, topic: string, handler: TopicHandler): Promise<Subscription> {
     if (this.closed) throw new Error('the component is closed');
     const g = this.state(group);
     if (g.desired.has(topic)) {
