@@ -5,6 +5,7 @@ import type { JobTrigger } from '../scheduler/engine.js';
 import { httpJobTrigger } from '../scheduler/trigger.js';
 import { tracedChannel } from '../diagnostics/jobs.js';
 import { AppChannel } from './app-channel.js';
+import type { ProbeResult } from './app-health.js';
 import { GrpcAppChannel } from './grpc-app/channel.js';
 import { GrpcAppDelivery } from './grpc-app/delivery.js';
 import { grpcJobTrigger } from './grpc-app/job-trigger.js';
@@ -29,8 +30,8 @@ export interface AppConnection {
   delivery: AppDelivery;
   /** Job triggers (`POST /job/{name}` or `OnJobEventAlpha1`). */
   jobTrigger: JobTrigger;
-  /** App health (`AppCallbackHealthCheck` on gRPC); undefined on HTTP, which probes a path. */
-  healthy?: (timeoutMs?: number) => Promise<boolean>;
+  /** One app health probe: `GET <path>` on HTTP, `AppCallbackHealthCheck.HealthCheck` on gRPC. */
+  probe: (path: string, timeoutMs: number) => Promise<ProbeResult>;
   close(): Promise<void>;
 }
 
@@ -50,7 +51,10 @@ export function connectApp(opts: AppConnectionOptions): AppConnection {
       protocol: 'grpc',
       delivery,
       jobTrigger: grpcJobTrigger(channel, opts.logger),
-      healthy: (timeoutMs) => delivery.healthy(timeoutMs),
+      probe: async (_path, timeoutMs) =>
+        (await delivery.healthy(timeoutMs))
+          ? { healthy: true }
+          : { healthy: false, reason: 'AppCallbackHealthCheck.HealthCheck failed' },
       close: async () => channel.close(),
     };
   }
@@ -67,6 +71,7 @@ export function connectApp(opts: AppConnectionOptions): AppConnection {
     delivery: new HttpAppDelivery(channel, opts.appId, opts.logger),
     // Job triggers run inside their span (diagnostics/jobs.ts): the POST carries its traceparent.
     jobTrigger: httpJobTrigger(tracedChannel(channel), opts.logger),
+    probe: (path, timeoutMs) => channel.healthProbe(path, timeoutMs),
     close: () => channel.close(),
   };
 }
