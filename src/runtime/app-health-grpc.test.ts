@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRuntime, type Runtime } from '../index.js';
 import { daprProtos } from '../api/grpc/protos.js';
 import { ManualClock } from '../resiliency/clock.js';
+import { TestGrpcClient } from '../api/grpc/testing.js';
 
 /**
  * App health checks on a gRPC app (`AppCallbackHealthCheck.HealthCheck`), with the probe interval
@@ -89,6 +90,21 @@ describe('app health checks on a gRPC app', () => {
       health: { healthProbeInterval: '1s', healthProbeTimeout: '500ms', healthThreshold: 2 },
     });
     expect(rt.metadata().appConnectionProperties?.health).not.toHaveProperty('healthCheckPath');
+  });
+
+  it('reports it over gRPC GetMetadata too', async () => {
+    const client = new TestGrpcClient(rt.grpcPort);
+    try {
+      const md = await client.call<{ appConnectionProperties: { health: unknown } }>('GetMetadata', {});
+      expect(md.appConnectionProperties.health).toEqual({
+        healthCheckPath: '',
+        healthProbeInterval: '1s',
+        healthProbeTimeout: '500ms',
+        healthThreshold: 2,
+      });
+    } finally {
+      client.close();
+    }
   });
 
   it('subscribes only after the first successful probe, pauses while unhealthy and loses nothing', async () => {
