@@ -51,10 +51,7 @@ export function connectApp(opts: AppConnectionOptions): AppConnection {
       protocol: 'grpc',
       delivery,
       jobTrigger: grpcJobTrigger(channel, opts.logger),
-      probe: async (_path, timeoutMs) =>
-        (await delivery.healthy(timeoutMs))
-          ? { healthy: true }
-          : { healthy: false, reason: 'AppCallbackHealthCheck.HealthCheck failed' },
+      probe: (_path, timeoutMs) => grpcProbe(delivery, timeoutMs),
       close: async () => channel.close(),
     };
   }
@@ -74,4 +71,19 @@ export function connectApp(opts: AppConnectionOptions): AppConnection {
     probe: (path, timeoutMs) => channel.healthProbe(path, timeoutMs),
     close: () => channel.close(),
   };
+}
+
+/**
+ * `AppCallbackHealthCheck.HealthCheck` within `timeoutMs` overall: the call's deadline starts only
+ * once `--app-max-concurrency` lets it through, so a probe queued behind deliveries fails in time.
+ */
+async function grpcProbe(delivery: GrpcAppDelivery, timeoutMs: number): Promise<ProbeResult> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
+  try {
+    const ok = await Promise.race([delivery.healthy(timeoutMs), late]);
+    return ok ? { healthy: true } : { healthy: false, reason: 'AppCallbackHealthCheck.HealthCheck failed' };
+  } finally {
+    clearTimeout(timer);
+  }
 }
