@@ -428,6 +428,8 @@ export class Runtime {
       },
     });
     this.appHealth.start();
+    // As daprd: /v1.0/healthz is ready once the app port answers; deliveries wait for a healthy probe.
+    this.appReady = true;
   }
 
   /** The first time: reads the app's subscriptions and starts everything; later: resumes. */

@@ -48,6 +48,8 @@ it('app health checks: nothing is delivered before the first healthy probe or wh
     await sleep(300);
     expect(delivered()).toEqual([]);
     expect(p.output).not.toContain(`subscribed to pubsub/${topic}`);
+    // As daprd, the sidecar itself is ready once the app port answers, healthy or not.
+    expect((await p.fetch('/v1.0/healthz')).status).toBe(204);
 
     // First successful probe: subscriptions start and the waiting message arrives.
     app.healthy = true;
