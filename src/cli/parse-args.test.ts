@@ -53,6 +53,33 @@ describe('parseArgs', () => {
     expect(toRuntimeOptions(parseArgs(['-a', 'x'], {}).options).maxBodyBytes).toBe(4 * 1024 * 1024);
   });
 
+  it('maps the app health check flags as daprd resolves them', () => {
+    const opts = (args: string[]) => toRuntimeOptions(parseArgs(['-a', 'x', ...args], {}).options);
+    expect(opts([]).appHealthCheck).toBeUndefined();
+    expect(opts(['--enable-app-health-check']).appHealthCheck).toEqual({
+      path: '/healthz',
+      intervalMs: 5000,
+      timeoutMs: 500,
+      threshold: 3,
+    });
+    expect(
+      opts([
+        '--enable-app-health-check',
+        '--app-health-check-path',
+        '/ready',
+        '--app-health-probe-interval',
+        '2',
+        '--app-health-probe-timeout',
+        '1500',
+        '--app-health-threshold',
+        '0',
+      ]).appHealthCheck,
+    ).toEqual({ path: '/ready', intervalMs: 2000, timeoutMs: 1500, threshold: 3 });
+    expect(() => opts(['--app-health-probe-interval', '1', '--app-health-probe-timeout', '1001'])).toThrow(
+      /must be smaller than 'health-probe-interval'/,
+    );
+  });
+
   it('lists every flag with its env var and default in --help', () => {
     const text = helpText('run');
     for (const o of OPTIONS) {

@@ -37,6 +37,29 @@ export function toRuntimeOptions(o: ParsedOptions): RuntimeOptions {
     disableBuiltinK8sSecretStore: o['disable-builtin-k8s-secret-store'] as boolean,
     appApiToken: o['app-api-token'] as string | undefined,
     appMaxConcurrency: o['app-max-concurrency'] as number,
+    appHealthCheck: appHealthCheck(o),
+  };
+}
+
+/**
+ * The `--app-health-*` flags as daprd resolves them: a non-positive interval or timeout and a
+ * threshold below 1 fall back to the defaults (5 s, 500 ms, 3); a timeout longer than the
+ * interval is an error (checked even when health checks are off, as daprd does).
+ */
+function appHealthCheck(o: ParsedOptions): RuntimeOptions['appHealthCheck'] {
+  const interval = o['app-health-probe-interval'] as number;
+  const timeout = o['app-health-probe-timeout'] as number;
+  const threshold = o['app-health-threshold'] as number;
+  const intervalMs = interval > 0 ? interval * 1000 : 5000;
+  const timeoutMs = timeout > 0 ? timeout : 500;
+  if (timeoutMs > intervalMs)
+    throw new UsageError("value for 'health-probe-timeout' must be smaller than 'health-probe-interval'");
+  if (!(o['enable-app-health-check'] as boolean)) return undefined;
+  return {
+    path: o['app-health-check-path'] as string,
+    intervalMs,
+    timeoutMs,
+    threshold: threshold >= 1 ? threshold : 3,
   };
 }
 

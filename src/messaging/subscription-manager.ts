@@ -24,6 +24,8 @@ export interface SubscriptionManagerOptions {
 /** Runs the subscription table: one broker subscription per (pubsub, topic), closed together. */
 export class SubscriptionManager {
   private readonly live: { spec: SubscriptionSpec; sub: Subscription }[] = [];
+  /** The subscriptions that apply (set by `start`), kept while paused. */
+  private table: SubscriptionSpec[] = [];
   private readonly log: Logger;
 
   constructor(private readonly opts: SubscriptionManagerOptions) {
@@ -36,7 +38,29 @@ export class SubscriptionManager {
    * warning, as daprd does; a topic the component's scopes forbid is skipped too.
    */
   async start(specs: SubscriptionSpec[]): Promise<void> {
+    this.table = this.accepted(specs);
+    await this.subscribeAll();
+  }
+
+  /**
+   * Closes every broker subscription but keeps the table (the app became unhealthy): undelivered
+   * messages stay with the broker, nothing is acknowledged for the app.
+   */
+  async pause(): Promise<void> {
+    await this.closeAll();
+    this.log.info('app subscriptions stopped: the app is unhealthy');
+  }
+
+  /** Subscribes the table again after `pause()` (the app is healthy again). */
+  async resume(): Promise<void> {
+    if (this.live.length > 0) return;
+    await this.subscribeAll();
+  }
+
+  /** The subscriptions that apply: no duplicate, a known pub/sub, a topic its scopes allow. */
+  private accepted(specs: SubscriptionSpec[]): SubscriptionSpec[] {
     const seen = new Set<string>();
+    const out: SubscriptionSpec[] = [];
     for (const spec of specs) {
       const key = `${spec.pubsubName}\u0000${spec.topic}`;
       if (seen.has(key)) {
@@ -62,6 +86,15 @@ export class SubscriptionManager {
         );
         continue;
       }
+      out.push(spec);
+    }
+    return out;
+  }
+
+  private async subscribeAll(): Promise<void> {
+    for (const spec of this.table) {
+      const pubsub = this.opts.compStore.getPubSub(spec.pubsubName);
+      if (!pubsub) continue;
       const deps: SubscriberDeps = {
         pubsub,
         app: this.opts.app,
@@ -89,13 +122,17 @@ export class SubscriptionManager {
     }
   }
 
-  /** The active subscriptions, for the metadata API. */
+  /** The app's subscriptions, for the metadata API (listed while paused too, as daprd does). */
   list(): SubscriptionSpec[] {
-    return this.live.map((l) => l.spec);
+    return [...this.table];
   }
 
   async close(): Promise<void> {
-    await Promise.allSettled(this.live.map((l) => l.sub.close()));
-    this.live.length = 0;
+    await this.closeAll();
+  }
+
+  private async closeAll(): Promise<void> {
+    const live = this.live.splice(0);
+    await Promise.allSettled(live.map((l) => l.sub.close()));
   }
 }

@@ -70,6 +70,28 @@ export class AppChannel {
     }
   }
 
+  /**
+   * `GET <path>` for the app health check: healthy on 2xx. It bypasses `--app-max-concurrency`
+   * (a probe must not queue behind deliveries) and never throws: a network error or the timeout
+   * is a failed probe with its reason.
+   */
+  async healthProbe(path: string, timeoutMs: number): Promise<{ healthy: boolean; reason?: string }> {
+    const signal = AbortSignal.timeout(timeoutMs);
+    try {
+      const pool = this.ready ?? (await (this.pool ??= this.createPool()));
+      const res = await this.send(
+        pool,
+        { method: 'GET', path: path.startsWith('/') ? path : `/${path}`, headers: this.baseHeaders },
+        signal,
+      );
+      if (res.status >= 200 && res.status < 300) return { healthy: true };
+      return { healthy: false, reason: `Health check failed with status code: ${res.status}` };
+    } catch (err) {
+      const why = signal.aborted ? `timed out after ${timeoutMs} ms` : (err as Error).message;
+      return { healthy: false, reason: `Network error: ${why}` };
+    }
+  }
+
   async close(): Promise<void> {
     if (this.pool) await (await this.pool).close();
   }

@@ -5,6 +5,7 @@ import type { JobTrigger } from '../scheduler/engine.js';
 import { httpJobTrigger } from '../scheduler/trigger.js';
 import { tracedChannel } from '../diagnostics/jobs.js';
 import { AppChannel } from './app-channel.js';
+import type { ProbeResult } from './app-health.js';
 import { GrpcAppChannel } from './grpc-app/channel.js';
 import { GrpcAppDelivery } from './grpc-app/delivery.js';
 import { grpcJobTrigger } from './grpc-app/job-trigger.js';
@@ -29,8 +30,8 @@ export interface AppConnection {
   delivery: AppDelivery;
   /** Job triggers (`POST /job/{name}` or `OnJobEventAlpha1`). */
   jobTrigger: JobTrigger;
-  /** App health (`AppCallbackHealthCheck` on gRPC); undefined on HTTP, which probes a path. */
-  healthy?: (timeoutMs?: number) => Promise<boolean>;
+  /** One app health probe: `GET <path>` on HTTP, `AppCallbackHealthCheck.HealthCheck` on gRPC. */
+  probe: (path: string, timeoutMs: number) => Promise<ProbeResult>;
   close(): Promise<void>;
 }
 
@@ -50,7 +51,7 @@ export function connectApp(opts: AppConnectionOptions): AppConnection {
       protocol: 'grpc',
       delivery,
       jobTrigger: grpcJobTrigger(channel, opts.logger),
-      healthy: (timeoutMs) => delivery.healthy(timeoutMs),
+      probe: (_path, timeoutMs) => grpcProbe(delivery, timeoutMs),
       close: async () => channel.close(),
     };
   }
@@ -67,6 +68,22 @@ export function connectApp(opts: AppConnectionOptions): AppConnection {
     delivery: new HttpAppDelivery(channel, opts.appId, opts.logger),
     // Job triggers run inside their span (diagnostics/jobs.ts): the POST carries its traceparent.
     jobTrigger: httpJobTrigger(tracedChannel(channel), opts.logger),
+    probe: (path, timeoutMs) => channel.healthProbe(path, timeoutMs),
     close: () => channel.close(),
   };
+}
+
+/**
+ * `AppCallbackHealthCheck.HealthCheck` within `timeoutMs` overall: the call's deadline starts only
+ * once `--app-max-concurrency` lets it through, so a probe queued behind deliveries fails in time.
+ */
+async function grpcProbe(delivery: GrpcAppDelivery, timeoutMs: number): Promise<ProbeResult> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
+  try {
+    const ok = await Promise.race([delivery.healthy(timeoutMs), late]);
+    return ok ? { healthy: true } : { healthy: false, reason: 'AppCallbackHealthCheck.HealthCheck failed' };
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -3,6 +3,7 @@ import type { InlineComponent } from './inline-components.js';
 import type { RawResource } from '../resources/loader.js';
 import type { SubscriberDeps } from '../messaging/delivery/subscriber.js';
 import type { ResiliencyClock } from '../resiliency/clock.js';
+import type { AppHealthConfig } from './app-health.js';
 
 /** Everything a runtime can be started with; the CLI flags map onto this one object. */
 export interface RuntimeOptions {
@@ -59,6 +60,13 @@ export interface RuntimeOptions {
   appApiToken?: string;
   /** Max concurrent calls to the app (`--app-max-concurrency`); -1 is unlimited. */
   appMaxConcurrency?: number;
+  /**
+   * App health checks (`--enable-app-health-check` and `--app-health-*`); undefined = off. While
+   * the app is unhealthy its subscriptions are closed and jobs are not triggered.
+   */
+  appHealthCheck?: AppHealthConfig;
+  /** Time source of the app health probe interval (tests); default real time. */
+  appHealthClock?: ResiliencyClock;
   /** Observes each delivery attempt to the app (tests, metrics). */
   onDelivery?: SubscriberDeps['onDelivery'];
 }

@@ -18,6 +18,7 @@ import { PubSubApi } from '../api/universal/pubsub.js';
 import type { UniversalContext } from '../api/universal/context.js';
 import { declarativeSubscriptions } from '../messaging/subscriptions/declarative.js';
 import { SubscriptionManager } from '../messaging/subscription-manager.js';
+import type { SubscriptionSpec } from '../messaging/subscriptions/types.js';
 import { StreamingSubscriptions } from '../messaging/streaming.js';
 import { GrpcApiServer } from '../api/grpc/server.js';
 import { daprRpcs } from '../api/grpc/rpcs.js';
@@ -40,6 +41,7 @@ import { embeddedDefaultComponents } from './embedded-default.js';
 import { inlineComponents } from './inline-components.js';
 import { initComponents } from './init-components.js';
 import { waitForPort } from './app-port.js';
+import { AppHealth, type AppHealthConfig } from './app-health.js';
 import type { RuntimeOptions } from './options.js';
 import { StateClient } from './state-client.js';
 
@@ -77,6 +79,7 @@ export class Runtime {
   private closing?: Promise<void>;
   private readonly abort = new AbortController();
   private obs?: Observability;
+  private appHealth?: AppHealth;
 
   constructor(private readonly opts: RuntimeOptions) {
     this.appId = opts.appId;
@@ -121,6 +124,7 @@ export class Runtime {
         protocol: opts.appProtocol ?? 'http',
         channelAddress: opts.appChannelAddress ?? '127.0.0.1',
         maxConcurrency: opts.appMaxConcurrency,
+        health: opts.appHealthCheck,
       },
       subscriptions: () => [...(this.subscriptions?.list() ?? []), ...this.streaming.list()],
     });
@@ -222,6 +226,8 @@ export class Runtime {
   private async doClose(): Promise<void> {
     this.abort.abort();
     this.outbound = false;
+    // No more probes, and no health change half-applied while the rest closes.
+    await this.appHealth?.close();
     // Stop taking messages and firing jobs first, so nothing is delivered to an app that is going away.
     this.jobsApi?.attachEngine(undefined);
     await Promise.all([this.subscriptions?.close(), this.jobEngine?.stop()]);
@@ -348,7 +354,7 @@ export class Runtime {
   /** Starts firing due jobs at the app (`POST /job/<name>` or `OnJobEventAlpha1`). */
   private startJobEngine(trigger: JobTrigger): void {
     const store = this.jobStore;
-    if (!this.jobsApi || !store) return;
+    if (!this.jobsApi || !store || this.jobEngine) return;
     const isSuccess = (o: TriggerOutcome) => o === 'success';
     this.jobEngine = new JobEngine({
       store,
@@ -387,27 +393,92 @@ export class Runtime {
     waitForPort(host, this.opts.appPort, this.abort.signal)
       .then(async () => {
         this.logger.info({ appPort: this.opts.appPort }, 'application discovered on port');
-        this.startJobEngine(app.jobTrigger);
-        const programmatic = await app.delivery.listSubscriptions();
-        if (this.abort.signal.aborted) return;
-        this.subscriptions = new SubscriptionManager({
-          appId: this.appId,
-          compStore: this.compStore,
-          app: app.delivery,
-          resiliency: this.ctx.resiliency,
-          logger: this.logger,
-          now: this.opts.now ?? Date.now,
-          onDelivery: this.opts.onDelivery,
-          tracing: this.obs?.tracing,
-          metrics: this.obs?.metrics,
-        });
-        await this.subscriptions.start([...declarative, ...programmatic]);
-        this.appReady = true;
+        if (this.opts.appHealthCheck) this.startAppHealth(app, this.opts.appHealthCheck, declarative);
+        else await this.appBecameHealthy(app, declarative);
       })
-      .catch((err: unknown) => {
+      .catch((err: unknown) => this.appStartFailed(err));
+  }
+
+  /** Starting the app's subscriptions failed: fatal, as daprd exits when it cannot subscribe. */
+  private appStartFailed(err: unknown): void {
+    if (this.abort.signal.aborted) return;
+    this.logger.error({ err }, `cannot start the app's subscriptions: ${(err as Error).message}`);
+    this.opts.onFatal?.(err);
+  }
+
+  /**
+   * App health checks: nothing is delivered before the first successful probe; while the app is
+   * unhealthy its subscriptions are closed (messages wait in the broker) and the job engine is
+   * stopped (due jobs wait in the store); both come back when it is healthy again.
+   */
+  private startAppHealth(
+    app: AppConnection,
+    config: AppHealthConfig,
+    declarative: ReturnType<typeof declarativeSubscriptions>,
+  ): void {
+    this.appHealth = new AppHealth({
+      ...config,
+      probe: (timeoutMs) => app.probe(config.path, timeoutMs),
+      logger: this.logger,
+      clock: this.opts.appHealthClock,
+      onChange: async (healthy) => {
         if (this.abort.signal.aborted) return;
-        this.logger.error({ err }, `cannot start the app's subscriptions: ${(err as Error).message}`);
-        this.opts.onFatal?.(err);
-      });
+        if (healthy) await this.appBecameHealthy(app, declarative);
+        else await this.appBecameUnhealthy();
+      },
+    });
+    this.appHealth.start();
+    // As daprd: /v1.0/healthz is ready once the app port answers; deliveries wait for a healthy probe.
+    this.appReady = true;
+  }
+
+  /** The first time: reads the app's subscriptions and starts everything; later: resumes. */
+  private async appBecameHealthy(
+    app: AppConnection,
+    declarative: ReturnType<typeof declarativeSubscriptions>,
+  ): Promise<void> {
+    this.startJobEngine(app.jobTrigger);
+    if (this.subscriptions) {
+      await this.subscriptions
+        .resume()
+        .catch((err: unknown) =>
+          this.logger.warn({ err }, `failed to subscribe to topics: ${(err as Error).message}`),
+        );
+      return;
+    }
+    let programmatic: SubscriptionSpec[];
+    try {
+      programmatic = await app.delivery.listSubscriptions();
+    } catch (err) {
+      this.appStartFailed(err);
+      return;
+    }
+    if (this.abort.signal.aborted) return;
+    this.subscriptions = new SubscriptionManager({
+      appId: this.appId,
+      compStore: this.compStore,
+      app: app.delivery,
+      resiliency: this.ctx.resiliency,
+      logger: this.logger,
+      now: this.opts.now ?? Date.now,
+      onDelivery: this.opts.onDelivery,
+      tracing: this.obs?.tracing,
+      metrics: this.obs?.metrics,
+    });
+    try {
+      await this.subscriptions.start([...declarative, ...programmatic]);
+    } catch (err) {
+      this.appStartFailed(err);
+      return;
+    }
+    this.appReady = true;
+  }
+
+  /** Stops triggering jobs (they stay due in the store) and closes the app's subscriptions. */
+  private async appBecameUnhealthy(): Promise<void> {
+    const engine = this.jobEngine;
+    this.jobEngine = undefined;
+    this.jobsApi?.attachEngine(undefined);
+    await Promise.all([engine?.stop(), this.subscriptions?.pause()]);
   }
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  formatGoDuration,
   formatProtoDuration,
   parseGoDuration,
   parseIso8601Duration,
@@ -113,5 +114,24 @@ describe('protobuf JSON durations', () => {
     expect(formatProtoDuration(1500)).toBe('1.500s');
     expect(formatProtoDuration(0)).toBe('0s');
     expect(formatProtoDuration(0.001)).toBe('0.000001s');
+  });
+});
+
+describe('formatGoDuration (Go time.Duration.String)', () => {
+  it.each([
+    [0, '0s'],
+    [1, '1ms'],
+    [500, '500ms'],
+    [1000, '1s'],
+    [1500, '1.5s'],
+    [1050, '1.05s'],
+    [5000, '5s'],
+    [60_000, '1m0s'],
+    [90_000, '1m30s'],
+    [3_600_000, '1h0m0s'],
+    [3_723_004, '1h2m3.004s'],
+  ])('%d ms → %s', (ms, text) => {
+    expect(formatGoDuration(ms)).toBe(text);
+    expect(parseGoDuration(text)).toBe(ms);
   });
 });

@@ -195,3 +195,27 @@ export function formatProtoDuration(ms: number): string {
   }
   return `${negative ? '-' : ''}${seconds}${frac}s`;
 }
+
+/**
+ * Go's `time.Duration.String()` for a whole, non-negative number of ms (as daprd prints
+ * durations in its metadata): `0s`, `500ms`, `5s`, `1.5s`, `1m30s`, `2h0m0s`.
+ */
+export function formatGoDuration(ms: number): string {
+  const total = Math.max(0, Math.round(ms));
+  if (total === 0) return '0s';
+  if (total < 1000) return `${total}ms`;
+  const h = Math.floor(total / 3_600_000);
+  const m = Math.floor((total % 3_600_000) / 60_000);
+  const rest = total % 60_000;
+  const frac =
+    rest % 1000 === 0
+      ? ''
+      : '.' +
+        String(rest % 1000)
+          .padStart(3, '0')
+          .replace(/0+$/, '');
+  const s = `${Math.floor(rest / 1000)}${frac}s`;
+  if (h > 0) return `${h}h${m}m${s}`;
+  if (m > 0) return `${m}m${s}`;
+  return s;
+}

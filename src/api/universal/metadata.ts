@@ -1,5 +1,6 @@
 import type { CompStore } from '../../runtime/compstore.js';
 import type { SubscriptionSpec } from '../../messaging/subscriptions/types.js';
+import { formatGoDuration } from '../../scheduler/duration.js';
 
 export const RUNTIME_VERSION = '1.18.0';
 
@@ -8,7 +9,12 @@ export interface AppConnection {
   protocol: string;
   channelAddress: string;
   maxConcurrency?: number;
+  /** Set when app health checks are on (`--enable-app-health-check`). */
+  health?: { path: string; intervalMs: number; timeoutMs: number; threshold: number };
 }
+
+/** App protocols over HTTP, the only ones where the health check path applies. */
+const HTTP_PROTOCOLS = new Set(['http', 'https', 'h2c']);
 
 /** The metadata document, every field present (fields as daprd names them); the HTTP adapter omits empty ones. */
 export interface MetadataResponse {
@@ -73,6 +79,7 @@ export class MetadataApi {
         protocol: app.protocol,
         channelAddress: app.channelAddress,
         ...(app.maxConcurrency && app.maxConcurrency > 0 ? { maxConcurrency: app.maxConcurrency } : {}),
+        ...(app.health ? { health: healthProperties(app.health, app.protocol) } : {}),
       },
       // What daprd reports when no placement service is configured (actors disabled).
       actorRuntime: {
@@ -83,4 +90,14 @@ export class MetadataApi {
       },
     };
   }
+}
+
+/** `appConnectionProperties.health` as daprd writes it: Go durations, no path on gRPC. */
+function healthProperties(h: NonNullable<AppConnection['health']>, protocol: string) {
+  return {
+    ...(HTTP_PROTOCOLS.has(protocol) ? { healthCheckPath: h.path } : {}),
+    healthProbeInterval: formatGoDuration(h.intervalMs),
+    healthProbeTimeout: formatGoDuration(h.timeoutMs),
+    healthThreshold: h.threshold,
+  };
 }

@@ -11,6 +11,20 @@ interface SubscriptionJson {
   type: string;
 }
 
+/** `appConnectionProperties` as `MetadataApi.get()` renders it for HTTP. */
+interface AppConnectionJson {
+  port?: number;
+  protocol?: string;
+  channelAddress?: string;
+  maxConcurrency?: number;
+  health?: {
+    healthCheckPath?: string;
+    healthProbeInterval: string;
+    healthProbeTimeout: string;
+    healthThreshold: number;
+  };
+}
+
 /**
  * gRPC adapter of metadata and lifecycle (§9.2, §9.4): `GetMetadata` is the same document as
  * `GET /v1.0/metadata` in `GetMetadataResponse` shape; `Shutdown` answers, then shuts down.
@@ -19,8 +33,7 @@ export function metadataRpcs(api: MetadataApi, shutdown: () => void): Record<str
   return {
     GetMetadata: rpc(() => {
       const md = api.get();
-      const app = md.appConnectionProperties as
-        { port?: number; protocol?: string; channelAddress?: string; maxConcurrency?: number } | undefined;
+      const app = md.appConnectionProperties as AppConnectionJson | undefined;
       return {
         id: md.id,
         activeActorsCount: md.actors,
@@ -41,6 +54,14 @@ export function metadataRpcs(api: MetadataApi, shutdown: () => void): Record<str
               protocol: app.protocol ?? '',
               channelAddress: app.channelAddress ?? '',
               maxConcurrency: app.maxConcurrency ?? 0,
+              health: app.health
+                ? {
+                    healthCheckPath: app.health.healthCheckPath ?? '',
+                    healthProbeInterval: app.health.healthProbeInterval,
+                    healthProbeTimeout: app.health.healthProbeTimeout,
+                    healthThreshold: app.health.healthThreshold,
+                  }
+                : null,
             }
           : null,
         runtimeVersion: md.runtimeVersion,
