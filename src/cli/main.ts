@@ -2,8 +2,6 @@
 import { readFileSync } from 'node:fs';
 import { helpText } from './help.js';
 import { parseArgs, UsageError } from './parse-args.js';
-import { runCommand } from './run.js';
-import { sidecarCommand } from './sidecar.js';
 
 const CONFIG_ERRORS = new Set([
   'ResourceError',
@@ -33,7 +31,9 @@ async function main(argv: string[]): Promise<number> {
   }
   if (cmd === 'sidecar' && parsed.command.length > 0)
     throw new UsageError(`unexpected argument: ${parsed.command[0]}`);
-  return cmd === 'run' ? runCommand(parsed.options, parsed.command) : sidecarCommand(parsed.options);
+  // Loaded here, not at the top: `--help`, `--version` and usage errors need none of the runtime.
+  if (cmd === 'run') return (await import('./run.js')).runCommand(parsed.options, parsed.command);
+  return (await import('./sidecar.js')).sidecarCommand(parsed.options);
 }
 
 main(process.argv.slice(2)).then(

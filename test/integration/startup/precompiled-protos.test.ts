@@ -1,0 +1,13 @@
+import { dirname, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { expect, it } from 'vitest';
+import { CLI } from '../../helpers/daprts-process.js';
+import type * as Protos from '../../../src/api/grpc/protos.js';
+
+it('the built runtime loads the Dapr protos from the JSON the build wrote, not by parsing .proto files', async () => {
+  const built = pathToFileURL(resolve(dirname(CLI), '../api/grpc/protos.js')).href;
+  const { precompiledProtos } = (await import(built)) as typeof Protos;
+  const pre = precompiledProtos();
+  expect(pre?.daprVersion).toMatch(/^\d+\.\d+\.\d+/);
+  expect(Object.keys(pre?.root.nested ?? {})).toContain('dapr');
+});
