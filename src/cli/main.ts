@@ -10,6 +10,22 @@ const CONFIG_ERRORS = new Set([
   'SubscriptionError',
 ]);
 
+/**
+ * Node 20 has no `navigator` (Node 21+ has one, `userAgent` 'Node.js/<major>'). Without it,
+ * node-postgres probes for Cloudflare Workers by constructing a `Response`, which loads Node's whole
+ * fetch implementation at start-up (~30 ms) for nothing. This CLI process runs no user code; the
+ * value is the one newer Node versions give.
+ */
+function defineNavigator(): void {
+  if ('navigator' in globalThis) return;
+  const userAgent = `Node.js/${process.versions.node.split('.')[0]}`;
+  Object.defineProperty(globalThis, 'navigator', {
+    value: { userAgent },
+    configurable: true,
+    writable: true,
+  });
+}
+
 async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
   if (cmd === '--version' || cmd === 'version') {
@@ -31,6 +47,7 @@ async function main(argv: string[]): Promise<number> {
   }
   if (cmd === 'sidecar' && parsed.command.length > 0)
     throw new UsageError(`unexpected argument: ${parsed.command[0]}`);
+  defineNavigator();
   // Loaded here, not at the top: `--help`, `--version` and usage errors need none of the runtime.
   if (cmd === 'run') return (await import('./run.js')).runCommand(parsed.options, parsed.command);
   return (await import('./sidecar.js')).sidecarCommand(parsed.options);
