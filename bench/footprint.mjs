@@ -1,5 +1,6 @@
 // Start-up and idle memory of `daprts sidecar` with one PostgreSQL (v2) and one Redis state component:
-// time from exec to the first 204 from /v1.0/healthz (median of RUNS), and VmRSS after 3 s idle.
+// time from exec to the first 204 from /v1.0/healthz (median of RUNS), the CPU the process used by
+// then (user + system: what other load on a shared machine moves least), and VmRSS after 3 s idle.
 // A bare node:http server answering 204 is timed the same way, as the floor.
 //
 // V8 only gives back the young generation it grew during start-up after ~10-20 s of idleness (its
@@ -26,6 +27,7 @@ import {
   freePort,
   httpCall,
   memoryMb,
+  cpuSeconds,
   stopChild,
   median,
   today,
@@ -53,7 +55,7 @@ for (const s of ['pg2', 'redis']) writeFileSync(join(resourcesDir, `${s}.yaml`),
 
 const BARE = `require('node:http').createServer((q, s) => { s.statusCode = 204; s.end(); }).listen(Number(process.argv[1]), '127.0.0.1')`;
 
-/** exec → first 204 on `path`, polling every 5 ms; returns {ms, child}. */
+/** exec → first 204 on `path`, polling every 5 ms; returns {ms, cpuMs, child}. */
 async function timeToReady(args, port, path) {
   const t0 = performance.now();
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
@@ -62,7 +64,7 @@ async function timeToReady(args, port, path) {
   for (;;) {
     if (child.exitCode !== null) throw new Error(`process exited during start-up: ${err}`);
     const r = await httpCall(port, 'GET', path).catch(() => undefined);
-    if (r?.status === 204) return { ms: performance.now() - t0, child };
+    if (r?.status === 204) return { ms: performance.now() - t0, cpuMs: cpuSeconds(child.pid) * 1000, child };
     if (performance.now() - t0 > 20_000) throw new Error(`not ready after 20 s: ${err}`);
     await sleep(5);
   }
@@ -78,12 +80,14 @@ try {
     await stopChild(child);
   }
   const ready = [];
+  const cpu = [];
   const rss = [];
   let settled = NaN;
   for (let i = 0; i < RUNS; i++) {
     const port = await freePort();
-    const { ms, child } = await timeToReady(await daprtsArgs(port), port, '/v1.0/healthz');
+    const { ms, cpuMs, child } = await timeToReady(await daprtsArgs(port), port, '/v1.0/healthz');
     ready.push(ms);
+    cpu.push(cpuMs);
     if (i < RSS_RUNS) {
       await sleep(IDLE_S * 1000);
       rss.push(memoryMb(child.pid).rss);
@@ -105,11 +109,13 @@ try {
     await stopChild(child);
   }
   const bare = [];
+  const bareCpu = [];
   const bareRss = [];
   for (let i = 0; i < 5; i++) {
     const port = await freePort();
-    const { ms, child } = await timeToReady(['-e', BARE, String(port)], port, '/');
+    const { ms, cpuMs, child } = await timeToReady(['-e', BARE, String(port)], port, '/');
     bare.push(ms);
+    bareCpu.push(cpuMs);
     if (i === 0) {
       await sleep(IDLE_S * 1000);
       bareRss.push(memoryMb(child.pid).rss);
@@ -127,6 +133,7 @@ try {
     '| what | daprts sidecar | bare node:http (floor) | target |',
     '|---|---|---|---|',
     `| exec → first 204 from /v1.0/healthz, median of ${ready.length} (min–max) | **${r.toFixed(0)} ms** (${Math.min(...ready).toFixed(0)}–${Math.max(...ready).toFixed(0)}) | ${median(bare).toFixed(0)} ms | < ${TARGET_READY} ms ${r < TARGET_READY ? '✅' : '❌'} |`,
+    `| CPU used by then (user + system), median of ${cpu.length} (min–max) | ${median(cpu).toFixed(0)} ms (${Math.min(...cpu).toFixed(0)}–${Math.max(...cpu).toFixed(0)}) | ${median(bareCpu).toFixed(0)} ms | |`,
     `| idle VmRSS after ${IDLE_S} s, median of ${rss.length} | **${m.toFixed(1)} MB** | ${median(bareRss).toFixed(1)} MB | < ${TARGET_RSS} MB ${m < TARGET_RSS ? '✅' : '❌'} (must be < ${LIMIT_RSS}: ${m < LIMIT_RSS ? '✅' : '❌'}) |`,
     ...(Number.isFinite(settled)
       ? [
@@ -147,7 +154,7 @@ try {
   mkdirSync(resolve(file, '..'), { recursive: true });
   writeFileSync(file, md);
   console.error(
-    `[footprint] ready ms: ${ready.map((x) => x.toFixed(0)).join(' ')}; rss MB: ${rss.map((x) => x.toFixed(1)).join(' ')}`,
+    `[footprint] ready ms: ${ready.map((x) => x.toFixed(0)).join(' ')}; cpu ms: ${cpu.map((x) => x.toFixed(0)).join(' ')}; rss MB: ${rss.map((x) => x.toFixed(1)).join(' ')}`,
   );
 } catch (err) {
   console.error(err);

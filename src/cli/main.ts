@@ -2,8 +2,6 @@
 import { readFileSync } from 'node:fs';
 import { helpText } from './help.js';
 import { parseArgs, UsageError } from './parse-args.js';
-import { runCommand } from './run.js';
-import { sidecarCommand } from './sidecar.js';
 
 const CONFIG_ERRORS = new Set([
   'ResourceError',
@@ -11,6 +9,22 @@ const CONFIG_ERRORS = new Set([
   'ComponentMetadataError',
   'SubscriptionError',
 ]);
+
+/**
+ * Node 20 has no `navigator` (Node 21+ has one, `userAgent` 'Node.js/<major>'). Without it,
+ * node-postgres probes for Cloudflare Workers by constructing a `Response`, which loads Node's whole
+ * fetch implementation at start-up (~30 ms) for nothing. This CLI process runs no user code; the
+ * value is the one newer Node versions give.
+ */
+function defineNavigator(): void {
+  if ('navigator' in globalThis) return;
+  const userAgent = `Node.js/${process.versions.node.split('.')[0]}`;
+  Object.defineProperty(globalThis, 'navigator', {
+    value: { userAgent },
+    configurable: true,
+    writable: true,
+  });
+}
 
 async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
@@ -33,7 +47,10 @@ async function main(argv: string[]): Promise<number> {
   }
   if (cmd === 'sidecar' && parsed.command.length > 0)
     throw new UsageError(`unexpected argument: ${parsed.command[0]}`);
-  return cmd === 'run' ? runCommand(parsed.options, parsed.command) : sidecarCommand(parsed.options);
+  defineNavigator();
+  // Loaded here, not at the top: `--help`, `--version` and usage errors need none of the runtime.
+  if (cmd === 'run') return (await import('./run.js')).runCommand(parsed.options, parsed.command);
+  return (await import('./sidecar.js')).sidecarCommand(parsed.options);
 }
 
 main(process.argv.slice(2)).then(

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { RawResource } from '../resources/loader.js';
 import { ResourceError } from '../resources/errors.js';
 

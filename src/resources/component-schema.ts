@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** One `spec.metadata` entry: exactly one of value / envRef / secretKeyRef (value may be any scalar). */
 const metadataItem = z

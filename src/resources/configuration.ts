@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { parseAllDocuments } from 'yaml';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ResourceError } from './errors.js';
 import { expandEnv } from './expand-env.js';
 import { allowAllSecrets, secretScopes, type SecretScopes } from './secret-scopes.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Raised when a component's metadata does not validate; names the component and the field. */
 export class ComponentMetadataError extends Error {

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { md } from '../common/metadata.js';
 import { blankAsUndefined } from '../common/postgresql/metadata.js';
 import type { JobEngineSettings } from './interface.js';

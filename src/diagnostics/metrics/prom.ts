@@ -1,5 +1,11 @@
-import { Registry } from 'prom-client';
-import { LabeledCounter, LabeledHistogram, type CounterSeries, type HistogramSeries } from './series.js';
+import type { Registry } from 'prom-client';
+import {
+  LabeledCounter,
+  LabeledHistogram,
+  type CounterSeries,
+  type HistogramSeries,
+  type LabeledMetric,
+} from './series.js';
 import { errorCategory } from './error-codes.js';
 import { DEFAULT_LATENCY_BUCKETS, type ComponentBlock, type IngressStatus, type Metrics } from './metrics.js';
 
@@ -35,14 +41,19 @@ interface CallSeries {
   latency: HistogramSeries;
 }
 
+/** prom-client's `Registry.PROMETHEUS_CONTENT_TYPE`, answered before the first scrape loads it. */
+const CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
+
 /**
  * {@link Metrics} on a prom-client registry of its own (several runtimes in one process stay apart).
  * Each label set is bound once and cached under a string key, so a request costs one map lookup and
- * a few number updates (see series.ts).
+ * a few number updates (see series.ts). prom-client (≈75 modules with its OpenTelemetry dependency)
+ * is loaded at the first scrape, not at start-up: recording never touches it.
  */
 export class PromMetrics implements Metrics {
   readonly enabled = true;
-  readonly registry = new Registry();
+  private registry?: Promise<Registry>;
+  private readonly all: LabeledMetric[] = [];
   private readonly c: Record<string, LabeledCounter> = {};
   private readonly h: Record<string, LabeledHistogram> = {};
   private readonly http = new Map<string, HttpSeries>();
@@ -136,11 +147,16 @@ export class PromMetrics implements Metrics {
   }
 
   get contentType(): string {
-    return this.registry.contentType;
+    return CONTENT_TYPE;
   }
 
-  render(): Promise<string> {
-    return this.registry.metrics();
+  async render(): Promise<string> {
+    this.registry ??= import('prom-client').then(({ Registry }) => {
+      const r = new Registry();
+      for (const m of this.all) r.registerMetric(m as never);
+      return r;
+    });
+    return (await this.registry).metrics();
   }
 
   httpServerRequest(
@@ -226,10 +242,10 @@ export class PromMetrics implements Metrics {
   }
 
   private counter(name: string, help: string, labelNames: string[]): void {
-    this.c[name] = new LabeledCounter(name, help, labelNames, this.registry);
+    this.all.push((this.c[name] = new LabeledCounter(name, help, labelNames)));
   }
 
   private histogram(name: string, help: string, labelNames: string[], buckets: number[]): void {
-    this.h[name] = new LabeledHistogram(name, help, labelNames, buckets, this.registry);
+    this.all.push((this.h[name] = new LabeledHistogram(name, help, labelNames, buckets)));
   }
 }

@@ -1,4 +1,4 @@
-import type { MetricValue, MetricValueWithName, Registry } from 'prom-client';
+import type { MetricValue, MetricValueWithName } from 'prom-client';
 
 /** What the registry reads from a metric at scrape time (prom-client's `get()` shape). */
 interface Scraped {
@@ -15,17 +15,14 @@ interface Scraped {
  * request for daprd's five HTTP series); these keep prom-client's registry and text format and only
  * replace the recording. They register as custom metrics: the registry calls `get()` at scrape time.
  */
-abstract class LabeledMetric<S> {
+export abstract class LabeledMetric<S = unknown> {
   private readonly series = new Map<string, { labels: Record<string, string>; state: S }>();
 
   constructor(
     readonly name: string,
     readonly help: string,
     private readonly labelNames: readonly string[],
-    registry: Registry,
-  ) {
-    registry.registerMetric(this as never);
-  }
+  ) {}
 
   /** The series of these label values (in `labelNames` order), created on first use. Cache it. */
   protected bindState(values: readonly string[]): S {
@@ -86,14 +83,8 @@ export class LabeledHistogram extends LabeledMetric<HistogramState> {
   readonly type = 'histogram';
   private readonly upper: Float64Array;
 
-  constructor(
-    name: string,
-    help: string,
-    labelNames: readonly string[],
-    buckets: number[],
-    registry: Registry,
-  ) {
-    super(name, help, labelNames, registry);
+  constructor(name: string, help: string, labelNames: readonly string[], buckets: number[]) {
+    super(name, help, labelNames);
     this.upper = Float64Array.from([...new Set(buckets)].sort((a, b) => a - b));
   }
 

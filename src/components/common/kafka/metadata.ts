@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ComponentMetadataError, getMetadataValue, md, parseComponentMetadata } from '../metadata.js';
 
 /** librdkafka configuration properties (CONFIGURATION.md names), as the client constructors take them. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ComponentMetadataError, md, parseComponentMetadata } from '../metadata.js';
 
 /** Which building block reads the settings: Dapr applies different legacy defaults per block. */

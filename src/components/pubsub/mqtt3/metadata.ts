@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ComponentMetadataError, md, parseComponentMetadata } from '../../common/metadata.js';
 
 /** `pubsub.mqtt3` settings: daprd's keys and defaults (contrib `pubsub/mqtt3/metadata.go`). */

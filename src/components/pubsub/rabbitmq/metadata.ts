@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ComponentMetadataError, md, parseComponentMetadata } from '../../common/metadata.js';
 
 /** Metadata fields whose values must never be logged or shown by the metadata API (the URL may hold a password). */

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ComponentContext, Pinger } from '../../component.js';
 import { ComponentMetadataError, md, parseComponentMetadata } from '../../common/metadata.js';
 import { ensureParentDir, parseConnectionString } from '../../state/sqlite/metadata.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ComponentContext } from '../../component.js';
 import { md, parseComponentMetadata } from '../../common/metadata.js';
 import { setOwn, type BulkSecretData, type SecretData, type SecretStore } from '../interface.js';

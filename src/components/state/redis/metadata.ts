@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { md, parseComponentMetadata } from '../../common/metadata.js';
 import { parseRedisSettings, type RedisConnectionSettings } from '../../common/redis/settings.js';
 

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ComponentMetadataError, md, parseComponentMetadata } from '../../common/metadata.js';
 
 /** daprd's `state.sqlite` metadata (state/sqlite and common/authentication/sqlite). */

@@ -1,6 +1,6 @@
 import type { ComponentContext } from '../../../component.js';
 import { md, parseComponentMetadata } from '../../../common/metadata.js';
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   isReservedEnvName,
   setOwn,

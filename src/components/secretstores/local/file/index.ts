@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ComponentContext } from '../../../component.js';
 import { ComponentMetadataError, md, parseComponentMetadata } from '../../../common/metadata.js';
 import {
