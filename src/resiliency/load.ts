@@ -12,14 +12,15 @@ export function loadResiliency(
   others: RawResource[],
   opts: { logger: Logger; clock?: ResiliencyClock },
 ): ResiliencyPolicies {
-  const resources = parseResiliencies(others);
   const log = opts.logger.child({ scope: 'dapr.runtime.resiliency' });
-  if (resources.length > 0)
-    log.info(
-      `loaded ${resources.length} resiliency configuration(s): ${resources.map((r) => r.metadata.name).join(', ')}`,
-    );
+  // Like daprd, a Resiliency that cannot be used is logged and skipped; the sidecar still starts.
+  const resources = parseResiliencies(others, (err) =>
+    log.error(`Could not parse resiliency file ${err.message}`),
+  );
+  for (const r of resources) log.info(`Loading Resiliency configuration: ${r.metadata.name}`);
   return new ResiliencyPolicies(resources, {
     clock: opts.clock,
+    onProblem: (level, message) => log[level](message),
     onBreakerStateChange: ({ breaker, from, to }) =>
       log.info({ breaker, from, to }, `Circuit breaker "${breaker}" changed state from ${from} to ${to}`),
     onRetry: ({ target, attempt, delayMs, err }) =>

@@ -55,6 +55,7 @@ export function policyRunner(target: string, def: PolicyDef, hooks: RunnerHooks)
   };
   if (!retry) return attempt;
   return async <T>(op: (signal: AbortSignal | undefined) => Promise<T>): Promise<T> => {
+    const started = clock.now();
     for (let n = 0; ; n++) {
       try {
         return await attempt(op);
@@ -63,6 +64,9 @@ export function policyRunner(target: string, def: PolicyDef, hooks: RunnerHooks)
         const code = statusCodeOf(err);
         if (code !== undefined && retry.matching && !retry.matching.shouldRetry(code)) throw err;
         const delayMs = retryDelayMs(retry, n + 1);
+        // Exponential back-off gives up when the next retry would start past its elapsed-time cap.
+        if (retry.maxElapsedMs !== undefined && clock.now() - started + delayMs > retry.maxElapsedMs)
+          throw err;
         hooks.onRetry?.({ target, attempt: n + 1, delayMs, err });
         await clock.sleep(delayMs);
       }
