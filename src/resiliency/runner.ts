@@ -12,9 +12,13 @@ export interface PolicyDef {
   breaker?: CircuitBreaker;
 }
 
+/**
+ * A policy timeout cut the attempt. The message is Go's `context.DeadlineExceeded` text, which is
+ * what daprd puts in the API error (`fail to get k from state store s: context deadline exceeded`).
+ */
 export class TimeoutError extends Error {
-  constructor(ms: number) {
-    super(`operation timed out after ${ms} ms (resiliency timeout)`);
+  constructor(readonly ms: number) {
+    super('context deadline exceeded');
     this.name = 'TimeoutError';
   }
 }
