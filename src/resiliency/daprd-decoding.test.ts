@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from './clock.js';
-import { policyDurationMs } from './duration.js';
+import { goDuration, policyDurationMs } from './duration.js';
 import { ResiliencyPolicies } from './policies.js';
 import { resiliencySchema, type ResiliencyResource } from './resource.js';
 import { retryPolicy } from './retry.js';
@@ -204,5 +204,19 @@ describe('component circuit breakers', () => {
     const op = failing();
     await expect(p.componentInbound('ps', 'pubsub')(op)).rejects.toThrow('circuit breaker is open');
     expect(op.calls).toBe(0);
+  });
+});
+
+describe('goDuration (the back-off in daprd retry logs)', () => {
+  it('prints durations as Go does', () => {
+    expect(goDuration(5000)).toBe('5s');
+    expect(goDuration(500)).toBe('500ms');
+    expect(goDuration(1500)).toBe('1.5s');
+    expect(goDuration(734.5)).toBe('734.5ms');
+    expect(goDuration(90_000)).toBe('1m30s');
+    expect(goDuration(60_000)).toBe('1m0s');
+    expect(goDuration(3_600_000)).toBe('1h0m0s');
+    expect(goDuration(0.0015)).toBe('1.5µs');
+    expect(goDuration(0)).toBe('0s');
   });
 });

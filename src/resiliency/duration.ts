@@ -12,3 +12,25 @@ export function policyDurationMs(text: string): number | undefined {
   if (/^[-+]?[\d.]+$/.test(t)) return undefined;
   return parseDurationMs(t.startsWith('+') ? t.slice(1) : t);
 }
+
+/** Milliseconds as Go's time.Duration prints them ("500ms", "1.5s", "1m30s", "1h0m0s"). */
+export function goDuration(ms: number): string {
+  let ns = Math.round(ms * 1e6);
+  if (ns === 0) return '0s';
+  const sign = ns < 0 ? '-' : '';
+  ns = Math.abs(ns);
+  const frac = (n: number, digits: number) => {
+    const whole = Math.floor(n / 10 ** digits);
+    const rest = (n % 10 ** digits).toString().padStart(digits, '0').replace(/0+$/, '');
+    return rest ? `${whole}.${rest}` : `${whole}`;
+  };
+  if (ns < 1000) return `${sign}${ns}ns`;
+  if (ns < 1e6) return `${sign}${frac(ns, 3)}µs`;
+  if (ns < 1e9) return `${sign}${frac(ns, 6)}ms`;
+  const h = Math.floor(ns / 3.6e12);
+  const m = Math.floor((ns % 3.6e12) / 6e10);
+  const s = frac(ns % 6e10, 9);
+  if (h > 0) return `${sign}${h}h${m}m${s}s`;
+  if (m > 0) return `${sign}${m}m${s}s`;
+  return `${sign}${s}s`;
+}

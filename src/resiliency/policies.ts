@@ -14,6 +14,8 @@ export interface ResiliencyPoliciesOptions {
   /** Injectable sleep (kept for callers that only fake the back-off); `clock.sleep` otherwise. */
   sleep?: (ms: number) => Promise<void>;
   onRetry?: (info: { target: string; attempt: number; delayMs: number; err: unknown }) => void;
+  /** A call that needed retries succeeded in the end. */
+  onRecovered?: (info: { target: string; attempts: number }) => void;
   /** A breaker changed state (logged by the runtime, as daprd logs it). */
   onBreakerStateChange?: (info: { breaker: string; from: BreakerState; to: BreakerState }) => void;
   /**
@@ -137,7 +139,8 @@ export class ResiliencyPolicies implements ResiliencyProvider {
       const names = listed
         ? ((dir === 'Inbound' ? listed.inbound : listed.outbound) ?? {})
         : this.defaults([`${KIND_NAME[kind]}Component${dir}`, `Component${dir}`, 'Component']);
-      const target = `component ${name} ${dir.toLowerCase()}`;
+      // daprd's name for the operation in its retry logs.
+      const target = `component[${name}] ${dir === 'Inbound' ? 'input' : 'output'}`;
       // daprd keeps one breaker per component, shared by its inbound and outbound calls.
       run = policyRunner(target, this.define(names, name, this.componentBreakers), this.hooks());
       this.runners.set(key, run);
@@ -182,7 +185,7 @@ export class ResiliencyPolicies implements ResiliencyProvider {
   }
 
   private hooks() {
-    return { clock: this.clock, onRetry: this.opts.onRetry };
+    return { clock: this.clock, onRetry: this.opts.onRetry, onRecovered: this.opts.onRecovered };
   }
 
   /**

@@ -25,7 +25,10 @@ export class TimeoutError extends Error {
 
 export interface RunnerHooks {
   clock: ResiliencyClock;
+  /** Before each retry's back-off (`attempt` is 1 for the first retry). */
   onRetry?: (info: { target: string; attempt: number; delayMs: number; err: unknown }) => void;
+  /** A call that needed retries succeeded after `attempts` attempts in all. */
+  onRecovered?: (info: { target: string; attempts: number }) => void;
 }
 
 /**
@@ -62,7 +65,9 @@ export function policyRunner(target: string, def: PolicyDef, hooks: RunnerHooks)
     const started = clock.now();
     for (let n = 0; ; n++) {
       try {
-        return await attempt(op);
+        const out = await attempt(op);
+        if (n > 0) hooks.onRecovered?.({ target, attempts: n + 1 });
+        return out;
       } catch (err) {
         if (isPermanent(err) || (retry.maxRetries >= 0 && n >= retry.maxRetries)) throw err;
         const code = statusCodeOf(err);
