@@ -220,3 +220,37 @@ describe('goDuration (the back-off in daprd retry logs)', () => {
     expect(goDuration(0)).toBe('0s');
   });
 });
+
+describe('policy events (dapr_resiliency_count / _activations_total)', () => {
+  it('a timeout is counted as applied per call and activated once per call, labelled as daprd does', async () => {
+    const clock = new ManualClock();
+    const events: string[] = [];
+    const p = new ResiliencyPolicies(
+      [
+        resiliency(
+          {
+            policies: { timeouts: { t: '100ms' }, retries: { r: { duration: '10ms', maxRetries: 1 } } },
+            targets: { components: { s: { outbound: { timeout: 't', retry: 'r' } } } },
+          },
+          'named',
+        ),
+      ],
+      { clock },
+    );
+    p.observe((e) =>
+      events.push(`${e.kind} ${e.policy} ${e.direction} ${e.target} '${e.status}' ${e.resiliency}`),
+    );
+    const res = p.componentOutbound('s', 'state')(slow(1000));
+    const check = expect(res).rejects.toMatchObject({ name: 'TimeoutError' });
+    await clock.advance(101);
+    await clock.advance(10);
+    await clock.advance(101);
+    await check;
+    expect(events).toEqual([
+      "executed timeout outbound Statestore_s '' named",
+      "executed retry outbound Statestore_s '' named",
+      "activated timeout outbound Statestore_s '' named",
+      "activated retry outbound Statestore_s '' named",
+    ]);
+  });
+});

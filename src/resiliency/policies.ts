@@ -4,9 +4,9 @@ import { policyDurationMs } from './duration.js';
 import type { ComponentKind, PolicyRunner, ResiliencyProvider } from './provider.js';
 import type { ResiliencyResource, TargetPolicies } from './resource.js';
 import { BUILT_IN_RETRIES, retryPolicy, type RetryPolicy } from './retry.js';
-import { policyRunner, type PolicyDef } from './runner.js';
+import { policyRunner, type PolicyDef, type PolicyEvent } from './runner.js';
 
-export { TimeoutError, type PolicyDef } from './runner.js';
+export { TimeoutError, type PolicyDef, type PolicyEvent } from './runner.js';
 
 export interface ResiliencyPoliciesOptions {
   /** Time source of timeouts, back-off and breakers (default: real time). */
@@ -50,6 +50,14 @@ export class ResiliencyPolicies implements ResiliencyProvider {
   private readonly apps = new Map<string, TargetPolicies>();
   private readonly runners = new Map<string, PolicyRunner>();
   private readonly componentBreakers = new Map<string, CircuitBreaker>();
+  private observer?: (e: PolicyEvent & { resiliency: string; namespace: string }) => void;
+  /** The documents read without error (`dapr_resiliency_loaded`). */
+  readonly loaded: { name: string; namespace: string }[] = [];
+  /**
+   * The `name`/`namespace` labels of daprd's policy metrics: those of the last document it read
+   * (even one it then rejected), as daprd keeps one name for all its policies.
+   */
+  private readonly labels = { resiliency: '', namespace: '' };
   private readonly clock: ResiliencyClock;
 
   constructor(
@@ -80,6 +88,8 @@ export class ResiliencyPolicies implements ResiliencyProvider {
    */
   private decodePolicies(r: ResiliencyResource): boolean {
     const where = `Resiliency "${r.metadata.name}"`;
+    this.labels.resiliency = r.metadata.name;
+    this.labels.namespace = r.metadata.namespace ?? '';
     try {
       for (const [name, text] of Object.entries(r.spec.policies.timeouts ?? {})) {
         const ms = policyDurationMs(text);
@@ -94,6 +104,7 @@ export class ResiliencyPolicies implements ResiliencyProvider {
       }
       for (const [name, spec] of Object.entries(r.spec.policies.circuitBreakers ?? {}))
         this.breakers.set(name, breakerPolicy(name, spec, `${where}: circuitBreaker ${name}`));
+      this.loaded.push({ name: r.metadata.name, namespace: r.metadata.namespace ?? '' });
       return true;
     } catch (err) {
       if (!this.opts.onProblem) throw err;
@@ -103,6 +114,11 @@ export class ResiliencyPolicies implements ResiliencyProvider {
       );
       return false;
     }
+  }
+
+  /** Receives every policy applied or activated from now on (the runtime's metrics). */
+  observe(fn: (e: PolicyEvent & { resiliency: string; namespace: string }) => void): void {
+    this.observer = fn;
   }
 
   componentOutbound(name: string, kind: ComponentKind): PolicyRunner {
@@ -120,7 +136,9 @@ export class ResiliencyPolicies implements ResiliencyProvider {
     if (!run) {
       const listed = this.apps.get(appId);
       const names = listed ?? this.defaults(['App']);
-      run = policyRunner(`app ${appId}`, this.define(names, appId), this.hooks());
+      const def = this.define(names, appId);
+      def.metricsTarget = { target: `app_${appId}`, direction: 'outbound' };
+      run = policyRunner(`app ${appId}`, def, this.hooks());
       this.runners.set(key, run);
     }
     return run;
@@ -142,7 +160,12 @@ export class ResiliencyPolicies implements ResiliencyProvider {
       // daprd's name for the operation in its retry logs.
       const target = `component[${name}] ${dir === 'Inbound' ? 'input' : 'output'}`;
       // daprd keeps one breaker per component, shared by its inbound and outbound calls.
-      run = policyRunner(target, this.define(names, name, this.componentBreakers), this.hooks());
+      const def = this.define(names, name, this.componentBreakers);
+      def.metricsTarget = {
+        target: `${KIND_NAME[kind]}_${name}`,
+        direction: dir === 'Inbound' ? 'inbound' : 'outbound',
+      };
+      run = policyRunner(target, def, this.hooks());
       this.runners.set(key, run);
     }
     return run;
@@ -185,7 +208,12 @@ export class ResiliencyPolicies implements ResiliencyProvider {
   }
 
   private hooks() {
-    return { clock: this.clock, onRetry: this.opts.onRetry, onRecovered: this.opts.onRecovered };
+    return {
+      clock: this.clock,
+      onRetry: this.opts.onRetry,
+      onRecovered: this.opts.onRecovered,
+      onPolicy: (e: PolicyEvent) => this.observer?.({ ...e, ...this.labels }),
+    };
   }
 
   /**

@@ -39,7 +39,7 @@ const targetPolicies = z.object({
 export const resiliencySchema = z.object({
   apiVersion: z.literal('dapr.io/v1alpha1', { message: "apiVersion must be 'dapr.io/v1alpha1'" }),
   kind: z.literal('Resiliency'),
-  metadata: z.object({ name: z.string().min(1) }),
+  metadata: z.object({ name: z.string().min(1), namespace: z.string().optional() }),
   spec: z.object({
     policies: z
       .object({
