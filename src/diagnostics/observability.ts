@@ -58,6 +58,10 @@ export class Observability {
           latencyBuckets: m?.latencyDistributionBuckets ?? undefined,
           recordErrorCodes: m?.recordErrorCodes ?? false,
           excludeVerbs: m?.http?.excludeVerbs ?? false,
+          http: {
+            increasedCardinality: m?.http?.increasedCardinality,
+            pathMatching: m?.http?.pathMatching,
+          },
         })
       : noMetrics;
     const api = spec.logging?.apiLogging;

@@ -11,9 +11,9 @@ export type ComponentBlock = 'state' | 'secret' | 'pubsub_egress';
 export type IngressStatus = 'success' | 'retry' | 'drop';
 
 /**
- * The runtime's metrics, with daprd's names and labels. Labels are bounded by construction: app id,
- * component names, operations, topics, HTTP route templates and status codes — never keys, ids or
- * raw URLs.
+ * The runtime's metrics, with daprd's names and labels: app id, component names, operations, topics,
+ * status codes, and the HTTP `path` label daprd derives (state and secrets keys cut; nothing at all
+ * with `increasedCardinality: false`) — never state keys or values.
  */
 /** One policy event, with the Resiliency name and namespace daprd labels it with. */
 export interface ResiliencyPolicyEvent {
@@ -28,10 +28,10 @@ export interface ResiliencyPolicyEvent {
 
 export interface Metrics {
   readonly enabled: boolean;
-  /** One API request: `path` is the route template ('' for unmatched routes). */
+  /** One API request: `urlPath` is the request's path (no query); the label is derived as daprd does. */
   httpServerRequest(
     method: string,
-    path: string,
+    urlPath: string,
     status: number,
     elapsedMs: number,
     reqBytes: number,

@@ -7,6 +7,7 @@ import {
   type HistogramSeries,
 } from './series.js';
 import { errorCategory } from './error-codes.js';
+import { httpPathLabeler, type HttpPathLabelOptions } from './http-path.js';
 import {
   DEFAULT_LATENCY_BUCKETS,
   type ComponentBlock,
@@ -30,6 +31,8 @@ export interface PromMetricsOptions {
   recordErrorCodes?: boolean;
   /** `metrics.http.excludeVerbs`: no `method` label value. */
   excludeVerbs?: boolean;
+  /** `metrics.http.increasedCardinality` (default true) and `pathMatching`: the `path` label. */
+  http?: HttpPathLabelOptions;
 }
 
 /** The statuses daprd's breaker gauge has a series for (gobreaker's state names, and unknown). */
@@ -66,9 +69,11 @@ export class PromMetrics implements Metrics {
   private readonly cbState: LabeledGauge;
   private readonly policies = new Map<string, CounterSeries>();
   private readonly requestBytes: HistogramSeries;
+  private readonly pathLabel: (urlPath: string) => string;
   private readonly responseBytes: HistogramSeries;
 
   constructor(private readonly opts: PromMetricsOptions) {
+    this.pathLabel = httpPathLabeler(opts.http ?? {});
     const buckets = opts.latencyBuckets?.length ? opts.latencyBuckets : DEFAULT_LATENCY_BUCKETS;
     const http = ['app_id', 'method', 'path', 'status'];
     const comp = ['app_id', 'component', 'namespace', 'operation', 'success'];
@@ -184,12 +189,13 @@ export class PromMetrics implements Metrics {
 
   httpServerRequest(
     method: string,
-    path: string,
+    urlPath: string,
     status: number,
     elapsedMs: number,
     reqBytes: number,
     resBytes: number,
   ): void {
+    const path = this.pathLabel(urlPath);
     const key = `${method} ${status} ${path}`;
     let series = this.http.get(key);
     if (!series) {
