@@ -115,8 +115,8 @@ export const OPTIONS: OptionSpec[] = [
     env: 'DAPR_ENABLE_API_LOGGING',
     runFileKey: 'enableApiLogging',
     kind: 'bool',
-    default: false,
-    help: 'Log every API call (method, path, status, duration)',
+    // No default: unset leaves it to `logging.apiLogging.enabled`; set, either way, it wins (daprd).
+    help: 'Log every API call (method, path, status, duration); overrides logging.apiLogging.enabled (default false)',
   },
   {
     flag: 'dapr-http-max-request-size',

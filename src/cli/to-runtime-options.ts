@@ -26,7 +26,7 @@ export function toRuntimeOptions(o: ParsedOptions): RuntimeOptions {
     resourcesPaths: o['resources-path'] as string[],
     logLevel: level as LogLevel,
     logAsJson: o['log-as-json'] as boolean,
-    enableApiLogging: o['enable-api-logging'] as boolean,
+    enableApiLogging: o['enable-api-logging'] as boolean | undefined,
     enableMetrics: o['enable-metrics'] as boolean,
     metricsPort: o['metrics-port'] as number,
     maxBodyBytes: maxBody(o),

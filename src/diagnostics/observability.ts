@@ -20,7 +20,7 @@ export interface ObservabilityOptions {
   metricsPort?: number;
   /** Interface of the metrics endpoint; undefined = every interface. */
   metricsHost?: string;
-  /** `--enable-api-logging` (wins over `logging.apiLogging.enabled` when true). */
+  /** `--enable-api-logging`: when set (true or false) it wins over `logging.apiLogging.enabled`. */
   enableApiLogging?: boolean;
   /** How often spans are exported (ms; default 1000). */
   traceExportDelayMs?: number;
@@ -58,11 +58,15 @@ export class Observability {
           latencyBuckets: m?.latencyDistributionBuckets ?? undefined,
           recordErrorCodes: m?.recordErrorCodes ?? false,
           excludeVerbs: m?.http?.excludeVerbs ?? false,
+          http: {
+            increasedCardinality: m?.http?.increasedCardinality,
+            pathMatching: m?.http?.pathMatching,
+          },
         })
       : noMetrics;
     const api = spec.logging?.apiLogging;
     const apiLogging: ApiLoggingOptions = {
-      enabled: (opts.enableApiLogging ?? false) || api?.enabled === true,
+      enabled: opts.enableApiLogging ?? api?.enabled === true,
       obfuscateURLs: api?.obfuscateURLs ?? false,
       omitHealthChecks: api?.omitHealthChecks ?? false,
     };

@@ -1,5 +1,5 @@
 import { parse } from '@marcbachmann/cel-js';
-import { parseDurationMs } from '../components/common/metadata.js';
+import { policyDurationMs } from './duration.js';
 import type { CircuitBreakerSpec } from './resource.js';
 
 export type BreakerState = 'closed' | 'half-open' | 'open';
@@ -55,7 +55,7 @@ const DEFAULT_TRIP = 'consecutiveFailures > 5';
 export function breakerPolicy(name: string, spec: CircuitBreakerSpec, where: string): BreakerPolicy {
   const dur = (text: string | undefined, def: number, field: string) => {
     if (text === undefined || text === '') return def;
-    const ms = parseDurationMs(text);
+    const ms = policyDurationMs(text);
     if (ms === undefined || ms < 0) throw new Error(`${where}: ${field} '${text}' is not a duration`);
     return ms;
   };

@@ -181,18 +181,14 @@ describe('ResiliencyPolicies', () => {
     await clock.advance(3000);
     await check;
     expect(op.calls).toBe(3);
-    expect(changes).toEqual(['cb-db-outbound:closed->open']);
+    expect(changes).toEqual(['cb-db:closed->open']);
     // The same runner (one breaker per target) refuses without calling the backend.
     const op2 = flaky(0);
     await expect(run(op2)).rejects.toThrow('circuit breaker is open');
     expect(op2.calls).toBe(0);
     await clock.advance(30_001);
     await expect(run(op2)).resolves.toBe('done');
-    expect(changes).toEqual([
-      'cb-db-outbound:closed->open',
-      'cb-db-outbound:open->half-open',
-      'cb-db-outbound:half-open->closed',
-    ]);
+    expect(changes).toEqual(['cb-db:closed->open', 'cb-db:open->half-open', 'cb-db:half-open->closed']);
   });
 
   it('apps: targets.apps.<id> and DefaultApp* policies', async () => {

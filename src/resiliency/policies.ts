@@ -1,12 +1,12 @@
-import { parseDurationMs } from '../components/common/metadata.js';
 import { breakerPolicy, CircuitBreaker, type BreakerPolicy, type BreakerState } from './breaker.js';
 import { realClock, type ResiliencyClock } from './clock.js';
+import { policyDurationMs } from './duration.js';
 import type { ComponentKind, PolicyRunner, ResiliencyProvider } from './provider.js';
 import type { ResiliencyResource, TargetPolicies } from './resource.js';
 import { BUILT_IN_RETRIES, retryPolicy, type RetryPolicy } from './retry.js';
-import { policyRunner, type PolicyDef } from './runner.js';
+import { policyRunner, type PolicyDef, type PolicyEvent } from './runner.js';
 
-export { TimeoutError, type PolicyDef } from './runner.js';
+export { TimeoutError, type PolicyDef, type PolicyEvent } from './runner.js';
 
 export interface ResiliencyPoliciesOptions {
   /** Time source of timeouts, back-off and breakers (default: real time). */
@@ -14,8 +14,16 @@ export interface ResiliencyPoliciesOptions {
   /** Injectable sleep (kept for callers that only fake the back-off); `clock.sleep` otherwise. */
   sleep?: (ms: number) => Promise<void>;
   onRetry?: (info: { target: string; attempt: number; delayMs: number; err: unknown }) => void;
+  /** A call that needed retries succeeded in the end. */
+  onRecovered?: (info: { target: string; attempts: number }) => void;
   /** A breaker changed state (logged by the runtime, as daprd logs it). */
   onBreakerStateChange?: (info: { breaker: string; from: BreakerState; to: BreakerState }) => void;
+  /**
+   * A document or reference that cannot be used. daprd does not stop for these: it logs them
+   * (`error` for a document it skips, `warn` for a target naming a policy that does not exist).
+   * Without this hook they throw.
+   */
+  onProblem?: (level: 'error' | 'warn', message: string) => void;
 }
 
 type Direction = 'Inbound' | 'Outbound';
@@ -41,6 +49,15 @@ export class ResiliencyPolicies implements ResiliencyProvider {
   private readonly components = new Map<string, { outbound?: TargetPolicies; inbound?: TargetPolicies }>();
   private readonly apps = new Map<string, TargetPolicies>();
   private readonly runners = new Map<string, PolicyRunner>();
+  private readonly componentBreakers = new Map<string, CircuitBreaker>();
+  private observer?: (e: PolicyEvent & { resiliency: string; namespace: string }) => void;
+  /** The documents read without error (`dapr_resiliency_loaded`). */
+  readonly loaded: { name: string; namespace: string }[] = [];
+  /**
+   * The `name`/`namespace` labels of daprd's policy metrics: those of the last document it read
+   * (even one it then rejected), as daprd keeps one name for all its policies.
+   */
+  private readonly labels = { resiliency: '', namespace: '' };
   private readonly clock: ResiliencyClock;
 
   constructor(
@@ -49,10 +66,33 @@ export class ResiliencyPolicies implements ResiliencyProvider {
   ) {
     const base = opts.clock ?? realClock;
     this.clock = opts.sleep ? { ...base, sleep: opts.sleep } : base;
-    for (const r of resources) {
-      const where = `Resiliency "${r.metadata.name}"`;
+    for (const name of Object.keys(BUILT_IN_RETRIES)) this.retries.set(name, { ...BUILT_IN_RETRIES[name] });
+    const usable = resources.filter((r) => this.decodePolicies(r));
+    // Targets may name policies defined in another Resiliency document: resolved once all are read.
+    for (const r of usable) {
+      for (const [name, t] of Object.entries(r.spec.targets.components ?? {})) {
+        this.components.set(name, {
+          inbound: this.known(r.metadata.name, t.inbound, `components.${name}.inbound`),
+          outbound: this.known(r.metadata.name, t.outbound, `components.${name}.outbound`),
+        });
+      }
+      for (const [name, t] of Object.entries(r.spec.targets.apps ?? {}))
+        this.apps.set(name, this.known(r.metadata.name, t, `apps.${name}`) ?? {});
+    }
+  }
+
+  /**
+   * Reads one document's policies in daprd's order (timeouts, retries, circuit breakers). A bad
+   * one ends the document as in daprd: what was read before it stays defined, its targets are
+   * not applied, and the runtime goes on with the other documents.
+   */
+  private decodePolicies(r: ResiliencyResource): boolean {
+    const where = `Resiliency "${r.metadata.name}"`;
+    this.labels.resiliency = r.metadata.name;
+    this.labels.namespace = r.metadata.namespace ?? '';
+    try {
       for (const [name, text] of Object.entries(r.spec.policies.timeouts ?? {})) {
-        const ms = parseDurationMs(text);
+        const ms = policyDurationMs(text);
         if (ms === undefined) throw new Error(`${where}: timeout ${name} '${text}' is not a duration`);
         this.timeouts.set(name, ms);
       }
@@ -64,21 +104,21 @@ export class ResiliencyPolicies implements ResiliencyProvider {
       }
       for (const [name, spec] of Object.entries(r.spec.policies.circuitBreakers ?? {}))
         this.breakers.set(name, breakerPolicy(name, spec, `${where}: circuitBreaker ${name}`));
+      this.loaded.push({ name: r.metadata.name, namespace: r.metadata.namespace ?? '' });
+      return true;
+    } catch (err) {
+      if (!this.opts.onProblem) throw err;
+      this.opts.onProblem(
+        'error',
+        `Could not read resiliency policy ${r.metadata.name}: ${(err as Error).message}`,
+      );
+      return false;
     }
-    for (const [name, p] of Object.entries(BUILT_IN_RETRIES))
-      if (!this.retries.has(name)) this.retries.set(name, p);
-    // Targets may name policies defined in another Resiliency document: checked once all are read.
-    for (const r of resources) {
-      for (const [name, t] of Object.entries(r.spec.targets.components ?? {})) {
-        this.checkReferences(r.metadata.name, t.inbound, `components.${name}.inbound`);
-        this.checkReferences(r.metadata.name, t.outbound, `components.${name}.outbound`);
-        this.components.set(name, t);
-      }
-      for (const [name, t] of Object.entries(r.spec.targets.apps ?? {})) {
-        this.checkReferences(r.metadata.name, t, `apps.${name}`);
-        this.apps.set(name, t);
-      }
-    }
+  }
+
+  /** Receives every policy applied or activated from now on (the runtime's metrics). */
+  observe(fn: (e: PolicyEvent & { resiliency: string; namespace: string }) => void): void {
+    this.observer = fn;
   }
 
   componentOutbound(name: string, kind: ComponentKind): PolicyRunner {
@@ -96,7 +136,9 @@ export class ResiliencyPolicies implements ResiliencyProvider {
     if (!run) {
       const listed = this.apps.get(appId);
       const names = listed ?? this.defaults(['App']);
-      run = policyRunner(`app ${appId}`, this.define(names, appId), this.hooks());
+      const def = this.define(names, appId);
+      def.metricsTarget = { target: `app_${appId}`, direction: 'outbound' };
+      run = policyRunner(`app ${appId}`, def, this.hooks());
       this.runners.set(key, run);
     }
     return run;
@@ -115,8 +157,15 @@ export class ResiliencyPolicies implements ResiliencyProvider {
       const names = listed
         ? ((dir === 'Inbound' ? listed.inbound : listed.outbound) ?? {})
         : this.defaults([`${KIND_NAME[kind]}Component${dir}`, `Component${dir}`, 'Component']);
-      const target = `component ${name} ${dir.toLowerCase()}`;
-      run = policyRunner(target, this.define(names, `${name}-${dir.toLowerCase()}`), this.hooks());
+      // daprd's name for the operation in its retry logs.
+      const target = `component[${name}] ${dir === 'Inbound' ? 'input' : 'output'}`;
+      // daprd keeps one breaker per component, shared by its inbound and outbound calls.
+      const def = this.define(names, name, this.componentBreakers);
+      def.metricsTarget = {
+        target: `${KIND_NAME[kind]}_${name}`,
+        direction: dir === 'Inbound' ? 'inbound' : 'outbound',
+      };
+      run = policyRunner(target, def, this.hooks());
       this.runners.set(key, run);
     }
     return run;
@@ -133,34 +182,58 @@ export class ResiliencyPolicies implements ResiliencyProvider {
     };
   }
 
-  private define(names: TargetPolicies, instance: string): PolicyDef {
+  /**
+   * The policies `names` resolves to. The breaker is `<policy>-<instance>`; with `shared`, one
+   * instance serves every target with the same instance name (the first policy to create it wins).
+   */
+  private define(names: TargetPolicies, instance: string, shared?: Map<string, CircuitBreaker>): PolicyDef {
     const cb = names.circuitBreaker ? this.breakers.get(names.circuitBreaker) : undefined;
+    const timeoutMs = names.timeout ? this.timeouts.get(names.timeout) : undefined;
+    let breaker = cb ? shared?.get(instance) : undefined;
+    if (cb && !breaker) {
+      breaker = new CircuitBreaker(
+        `${cb.name}-${instance}`,
+        cb,
+        () => this.clock.now(),
+        (name, from, to) => this.opts.onBreakerStateChange?.({ breaker: name, from, to }),
+      );
+      shared?.set(instance, breaker);
+    }
     return {
-      timeoutMs: names.timeout ? this.timeouts.get(names.timeout) : undefined,
+      // A zero (or negative) timeout is no timeout, as in daprd.
+      timeoutMs: timeoutMs !== undefined && timeoutMs > 0 ? timeoutMs : undefined,
       retry: names.retry ? this.retries.get(names.retry) : undefined,
-      breaker: cb
-        ? new CircuitBreaker(
-            `${cb.name}-${instance}`,
-            cb,
-            () => this.clock.now(),
-            (breaker, from, to) => this.opts.onBreakerStateChange?.({ breaker, from, to }),
-          )
-        : undefined,
+      breaker,
     };
   }
 
   private hooks() {
-    return { clock: this.clock, onRetry: this.opts.onRetry };
+    return {
+      clock: this.clock,
+      onRetry: this.opts.onRetry,
+      onRecovered: this.opts.onRecovered,
+      onPolicy: (e: PolicyEvent) => this.observer?.({ ...e, ...this.labels }),
+    };
   }
 
-  private checkReferences(resource: string, t: TargetPolicies | undefined, name: string): void {
-    if (!t) return;
-    const where = `Resiliency "${resource}": target ${name}`;
-    if (t.retry && !this.retries.has(t.retry))
-      throw new Error(`${where} uses retry policy '${t.retry}', which is not defined`);
-    if (t.timeout && !this.timeouts.has(t.timeout))
-      throw new Error(`${where} uses timeout '${t.timeout}', which is not defined`);
-    if (t.circuitBreaker && !this.breakers.has(t.circuitBreaker))
-      throw new Error(`${where} uses circuit breaker '${t.circuitBreaker}', which is not defined`);
+  /**
+   * A target's policy names, without the ones no document defines: daprd then runs the target
+   * without that policy. Without `onProblem` an undefined name throws.
+   */
+  private known(resource: string, t: TargetPolicies | undefined, name: string): TargetPolicies | undefined {
+    if (!t) return t;
+    const out: TargetPolicies = { ...t };
+    const check = (field: keyof TargetPolicies, what: string, map: Map<string, unknown>) => {
+      const ref = t[field];
+      if (!ref || map.has(ref)) return;
+      const msg = `Resiliency "${resource}": target ${name} uses ${what} '${ref}', which is not defined`;
+      if (!this.opts.onProblem) throw new Error(msg);
+      this.opts.onProblem('warn', `${msg}; the target runs without it`);
+      delete out[field];
+    };
+    check('retry', 'retry policy', this.retries);
+    check('timeout', 'timeout', this.timeouts);
+    check('circuitBreaker', 'circuit breaker', this.breakers);
+    return out;
   }
 }

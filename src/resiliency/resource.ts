@@ -3,7 +3,10 @@ import type { RawResource } from '../resources/loader.js';
 import { ResourceError } from '../resources/errors.js';
 
 const retry = z.object({
-  policy: z.enum(['constant', 'exponential']).default('constant'),
+  // daprd reads the policy name case-insensitively ("Exponential").
+  policy: z
+    .preprocess((v) => (typeof v === 'string' ? v.toLowerCase() : v), z.enum(['constant', 'exponential']))
+    .default('constant'),
   duration: z.string().optional(),
   maxInterval: z.string().optional(),
   maxRetries: z
@@ -36,7 +39,7 @@ const targetPolicies = z.object({
 export const resiliencySchema = z.object({
   apiVersion: z.literal('dapr.io/v1alpha1', { message: "apiVersion must be 'dapr.io/v1alpha1'" }),
   kind: z.literal('Resiliency'),
-  metadata: z.object({ name: z.string().min(1) }),
+  metadata: z.object({ name: z.string().min(1), namespace: z.string().optional() }),
   spec: z.object({
     policies: z
       .object({
@@ -68,16 +71,26 @@ export type RetrySpec = z.infer<typeof retry>;
 export type CircuitBreakerSpec = z.infer<typeof circuitBreaker>;
 export type TargetPolicies = z.infer<typeof targetPolicies>;
 
-/** Validates the Resiliency documents among loaded resources (scopes were applied by the loader). */
-export function parseResiliencies(raw: RawResource[]): ResiliencyResource[] {
-  return raw
-    .filter((r) => r.kind === 'Resiliency')
-    .map((r) => {
-      const parsed = resiliencySchema.safeParse(r.doc);
-      if (!parsed.success) {
-        const issue = parsed.error.issues[0];
-        throw new ResourceError(r.file, `Resiliency "${r.name}"`, issue.path.join('.'), issue.message);
-      }
-      return parsed.data;
-    });
+/**
+ * Validates the Resiliency documents among loaded resources (scopes were applied by the loader).
+ * An invalid document throws, or with `onInvalid` is reported and left out, as daprd logs and
+ * skips a resiliency file it cannot parse.
+ */
+export function parseResiliencies(
+  raw: RawResource[],
+  onInvalid?: (err: ResourceError) => void,
+): ResiliencyResource[] {
+  const out: ResiliencyResource[] = [];
+  for (const r of raw.filter((d) => d.kind === 'Resiliency')) {
+    const parsed = resiliencySchema.safeParse(r.doc);
+    if (parsed.success) {
+      out.push(parsed.data);
+      continue;
+    }
+    const issue = parsed.error.issues[0];
+    const err = new ResourceError(r.file, `Resiliency "${r.name}"`, issue.path.join('.'), issue.message);
+    if (!onInvalid) throw err;
+    onInvalid(err);
+  }
+  return out;
 }

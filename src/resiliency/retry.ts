@@ -1,4 +1,4 @@
-import { parseDurationMs } from '../components/common/metadata.js';
+import { policyDurationMs } from './duration.js';
 import { statusMatcher, type StatusMatcher } from './matching.js';
 import type { RetrySpec } from './resource.js';
 
@@ -10,22 +10,34 @@ export interface RetryPolicy {
   maxRetries: number;
   /** `matching`: which status codes are worth retrying (absent: all). */
   matching?: StatusMatcher;
+  /** Exponential only: no retry starts once this much time has passed since the first attempt. */
+  maxElapsedMs?: number;
 }
 
-/** Daprd's defaults: constant, 5s, maxInterval 60s, retry forever. */
+/** Exponential back-off's fixed settings in daprd (dapr/kit over cenkalti/backoff defaults). */
+const EXPONENTIAL_INITIAL_MS = 500;
+const EXPONENTIAL_MAX_ELAPSED_MS = 15 * 60_000;
+
+/**
+ * Daprd's defaults: constant, 5s, maxInterval 60s, retry forever. `duration` is the constant
+ * policy's interval only: exponential always starts at 500 ms and gives up after 15 minutes.
+ */
 export function retryPolicy(spec: RetrySpec, where: string): RetryPolicy {
   const dur = (text: string | undefined, def: number, field: string) => {
     if (text === undefined) return def;
-    const ms = parseDurationMs(text);
+    const ms = policyDurationMs(text);
     if (ms === undefined || ms < 0) throw new Error(`${where}: ${field} '${text}' is not a duration`);
     return ms;
   };
+  const durationMs = dur(spec.duration, 5000, 'duration');
+  const exponential = spec.policy === 'exponential';
   return {
     kind: spec.policy,
-    durationMs: dur(spec.duration, spec.policy === 'exponential' ? 500 : 5000, 'duration'),
+    durationMs: exponential ? EXPONENTIAL_INITIAL_MS : durationMs,
     maxIntervalMs: dur(spec.maxInterval, 60_000, 'maxInterval'),
     maxRetries: spec.maxRetries ?? -1,
     matching: spec.matching ? matcher(spec.matching, where) : undefined,
+    maxElapsedMs: exponential ? EXPONENTIAL_MAX_ELAPSED_MS : undefined,
   };
 }
 
@@ -49,12 +61,14 @@ export const BUILT_IN_RETRIES: Record<string, RetryPolicy> = {
     durationMs: 500,
     maxIntervalMs: 60_000,
     maxRetries: -1,
+    maxElapsedMs: EXPONENTIAL_MAX_ELAPSED_MS,
   },
   DaprBuiltInInitializationRetries: {
     kind: 'exponential',
     durationMs: 500,
     maxIntervalMs: 1000,
     maxRetries: 3,
+    maxElapsedMs: 10_000,
   },
 };
 

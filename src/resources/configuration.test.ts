@@ -80,6 +80,18 @@ describe('Configuration resource (--config)', () => {
     expect(c.spec.tracing?.stdout).toBe(true);
   });
 
+  it('merges spec.metrics over spec.metric field by field, as daprd does', async () => {
+    const c = await loadConfiguration(
+      file(
+        'both.yaml',
+        'apiVersion: dapr.io/v1alpha1\nkind: Configuration\nmetadata: {name: both}\nspec:\n  metric:\n    enabled: false\n  metrics:\n    rules: [{name: dapr_http_server_request_count, labels: [{name: method, regex: {}}]}]\n',
+      ),
+      {},
+    );
+    expect(c.metrics?.enabled).toBe(false);
+    expect(c.metrics?.rules?.[0]?.name).toBe('dapr_http_server_request_count');
+  });
+
   it('without --config, allows every secret', async () => {
     expect((await loadConfiguration(undefined)).secretScopes.isAllowed('s', 'k')).toBe(true);
     expect(defaultConfiguration().enabledFeatures).toEqual([]);

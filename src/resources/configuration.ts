@@ -207,7 +207,23 @@ function configurationOf(name: string, files: string[], spec: ConfigurationSpec)
     files,
     spec,
     secretScopes: secretScopes(spec.secrets?.scopes ?? []),
-    metrics: spec.metrics ?? spec.metric ?? undefined,
+    metrics: metricsOf(spec),
     enabledFeatures: (spec.features ?? []).filter((f) => f.enabled).map((f) => f.name),
   };
+}
+
+/**
+ * `spec.metric` with `spec.metrics` laid over it field by field, as daprd merges the two spellings
+ * (a `metrics` field that is set wins; an empty `metrics.rules` list does not replace `metric`'s).
+ */
+function metricsOf(spec: ConfigurationSpec): MetricsSpec | undefined {
+  const base = spec.metric ?? undefined;
+  const over = spec.metrics ?? undefined;
+  if (!over) return base;
+  const set = Object.fromEntries(
+    Object.entries(over).filter(
+      ([k, v]) => v !== undefined && v !== null && !(k === 'rules' && Array.isArray(v) && v.length === 0),
+    ),
+  );
+  return { ...(base ?? {}), ...set } as MetricsSpec;
 }

@@ -36,7 +36,7 @@ export interface LoadOptions {
 /**
  * Reads every `*.yaml`/`*.yml` directly in each folder (subfolders ignored, like daprd), splits
  * multi-document files, validates Components, applies namespace and `scopes` filtering, and
- * rejects duplicate names of one kind. Any invalid document fails the whole load with an error that
+ * rejects duplicate names of one kind (Resiliency excepted, as in daprd). Any invalid document fails the whole load with an error that
  * names the file, the resource and the field: the runtime never starts half-configured.
  */
 export async function loadResources(opts: LoadOptions): Promise<LoadedResources> {
@@ -59,7 +59,8 @@ export async function loadResources(opts: LoadOptions): Promise<LoadedResources>
     }
     const dupKey = `${r.kind}/${r.name}`;
     const prev = seen.get(dupKey);
-    if (prev)
+    // daprd reads Resiliency documents apart from the others and never compares their names.
+    if (prev && r.kind !== 'Resiliency')
       throw new ResourceError(
         r.file,
         `${r.kind} "${r.name}"`,

@@ -206,6 +206,9 @@ export class Runtime {
       metricsHost: this.opts.httpHost === null ? undefined : (this.opts.httpHost ?? '127.0.0.1'),
       enableApiLogging: this.opts.enableApiLogging,
     });
+    const metrics = this.obs.metrics;
+    for (const r of policies.loaded) metrics.resiliencyLoaded(r.name, r.namespace);
+    if (metrics.enabled) policies.observe((e) => metrics.resiliencyPolicy(e));
     this.ctx.resiliency = this.obs.instrument(policies);
     this.secretsCtx.resiliency = this.ctx.resiliency;
     try {

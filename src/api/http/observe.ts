@@ -40,7 +40,7 @@ export function routeInfo(path: string): RouteInfo {
 
 /**
  * Per-request observation: the API span (a child of the caller's `traceparent`, or a new sampled
- * trace), `traceparent` on the response, daprd's HTTP server metrics by route template, and the
+ * trace), `traceparent` on the response, daprd's HTTP server metrics (path label as daprd derives it), and the
  * API log line. When all three are off, `begin` is never called (the server checks `active`).
  */
 export class RequestObserver {
@@ -101,7 +101,7 @@ export class RequestObserver {
     }
     this.metrics?.httpServerRequest(
       method,
-      route?.template ?? '',
+      path,
       status,
       elapsed,
       Number(req.headers['content-length']) || 0,

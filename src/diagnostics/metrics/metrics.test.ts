@@ -11,8 +11,8 @@ describe('PromMetrics', () => {
       recordErrorCodes: true,
       latencyBuckets: [1, 10],
     });
-    m.httpServerRequest('GET', '/v1.0/state/{storeName}/{key}', 200, 3, 0, 10);
-    m.httpServerRequest('BREW', '', 404, 1, 0, 0);
+    m.httpServerRequest('GET', '/v1.0/state/store/customer-1', 200, 3, 0, 10);
+    m.httpServerRequest('BREW', '/v1.0/brew', 404, 1, 0, 0);
     m.componentCall('state', 'store', 'get', true, 2);
     m.componentCall('pubsub_egress', 'ps', 'publish', false, 2, 'orders');
     m.pubsubIngress('ps', 'orders', 'retry', 5);
@@ -20,10 +20,10 @@ describe('PromMetrics', () => {
     m.errorCode('ERR_STATE_STORE_NOT_FOUND');
     const text = await m.render();
     expect(text).toContain(
-      'dapr_http_server_request_count{app_id="app",method="GET",path="/v1.0/state/{storeName}/{key}",status="200"} 1',
+      'dapr_http_server_request_count{app_id="app",method="GET",path="/v1.0/state/store",status="200"} 1',
     );
     expect(text).toContain(
-      'dapr_http_server_request_count{app_id="app",method="UNKNOWN",path="",status="404"} 1',
+      'dapr_http_server_request_count{app_id="app",method="UNKNOWN",path="/v1.0/brew",status="404"} 1',
     );
     expect(text).toContain('dapr_http_server_latency_bucket{le="10",app_id="app",method="GET"');
     expect(text).toContain(

@@ -11,16 +11,27 @@ export type ComponentBlock = 'state' | 'secret' | 'pubsub_egress';
 export type IngressStatus = 'success' | 'retry' | 'drop';
 
 /**
- * The runtime's metrics, with daprd's names and labels. Labels are bounded by construction: app id,
- * component names, operations, topics, HTTP route templates and status codes — never keys, ids or
- * raw URLs.
+ * The runtime's metrics, with daprd's names and labels: app id, component names, operations, topics,
+ * status codes, and the HTTP `path` label daprd derives (state and secrets keys cut; nothing at all
+ * with `increasedCardinality: false`) — never state keys or values.
  */
+/** One policy event, with the Resiliency name and namespace daprd labels it with. */
+export interface ResiliencyPolicyEvent {
+  kind: 'executed' | 'activated';
+  policy: 'timeout' | 'retry' | 'circuitbreaker';
+  direction: 'inbound' | 'outbound';
+  target: string;
+  status: string;
+  resiliency: string;
+  namespace: string;
+}
+
 export interface Metrics {
   readonly enabled: boolean;
-  /** One API request: `path` is the route template ('' for unmatched routes). */
+  /** One API request: `urlPath` is the request's path (no query); the label is derived as daprd does. */
   httpServerRequest(
     method: string,
-    path: string,
+    urlPath: string,
     status: number,
     elapsedMs: number,
     reqBytes: number,
@@ -41,6 +52,13 @@ export interface Metrics {
   jobTriggered(success: boolean, elapsedMs: number): void;
   /** An API error answered with this code (`dapr_error_code_total`, when `recordErrorCodes` is on). */
   errorCode(code: string): void;
+  /** A Resiliency document was loaded (`dapr_resiliency_loaded`). */
+  resiliencyLoaded(name: string, namespace: string): void;
+  /**
+   * A policy applied to a call or activated (`dapr_resiliency_count`,
+   * `dapr_resiliency_activations_total`; a breaker's state also sets `dapr_resiliency_cb_state`).
+   */
+  resiliencyPolicy(e: ResiliencyPolicyEvent): void;
   /** The Prometheus text exposition. */
   render(): Promise<string>;
   readonly contentType: string;
@@ -53,6 +71,8 @@ export const noMetrics: Metrics = {
   pubsubIngress: () => {},
   jobTriggered: () => {},
   errorCode: () => {},
+  resiliencyLoaded: () => {},
+  resiliencyPolicy: () => {},
   render: () => Promise.resolve(''),
   contentType: 'text/plain; version=0.0.4; charset=utf-8',
 };

@@ -1,13 +1,21 @@
 import type { Registry } from 'prom-client';
 import {
   LabeledCounter,
+  LabeledGauge,
   LabeledHistogram,
   type CounterSeries,
   type HistogramSeries,
   type LabeledMetric,
 } from './series.js';
 import { errorCategory } from './error-codes.js';
-import { DEFAULT_LATENCY_BUCKETS, type ComponentBlock, type IngressStatus, type Metrics } from './metrics.js';
+import { httpPathLabeler, type HttpPathLabelOptions } from './http-path.js';
+import {
+  DEFAULT_LATENCY_BUCKETS,
+  type ComponentBlock,
+  type IngressStatus,
+  type Metrics,
+  type ResiliencyPolicyEvent,
+} from './metrics.js';
 
 /** OpenCensus' default size distribution (bytes), which daprd's byte histograms use. */
 const SIZE_BUCKETS = [
@@ -24,7 +32,12 @@ export interface PromMetricsOptions {
   recordErrorCodes?: boolean;
   /** `metrics.http.excludeVerbs`: no `method` label value. */
   excludeVerbs?: boolean;
+  /** `metrics.http.increasedCardinality` (default true) and `pathMatching`: the `path` label. */
+  http?: HttpPathLabelOptions;
 }
+
+/** The statuses daprd's breaker gauge has a series for (gobreaker's state names, and unknown). */
+const CB_STATES = ['closed', 'half-open', 'open', 'unknown'];
 
 const VERBS = new Set(['GET', 'PUT', 'POST', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS', 'CONNECT', 'TRACE']);
 
@@ -59,10 +72,14 @@ export class PromMetrics implements Metrics {
   private readonly http = new Map<string, HttpSeries>();
   private readonly calls = new Map<string, CallSeries>();
   private readonly ingress = new Map<string, CallSeries>();
+  private readonly cbState: LabeledGauge;
+  private readonly policies = new Map<string, CounterSeries>();
   private readonly requestBytes: HistogramSeries;
+  private readonly pathLabel: (urlPath: string) => string;
   private readonly responseBytes: HistogramSeries;
 
   constructor(private readonly opts: PromMetricsOptions) {
+    this.pathLabel = httpPathLabeler(opts.http ?? {});
     const buckets = opts.latencyBuckets?.length ? opts.latencyBuckets : DEFAULT_LATENCY_BUCKETS;
     const http = ['app_id', 'method', 'path', 'status'];
     const comp = ['app_id', 'component', 'namespace', 'operation', 'success'];
@@ -136,6 +153,28 @@ export class PromMetrics implements Metrics {
       [...job, 'success'],
       buckets,
     );
+    const policy = ['app_id', 'flow_direction', 'name', 'namespace', 'policy', 'status', 'target'];
+    this.counter('dapr_resiliency_loaded', 'Number of resiliency policies loaded.', [
+      'app_id',
+      'name',
+      'namespace',
+    ]);
+    this.counter(
+      'dapr_resiliency_count',
+      'Number of times a resiliency policyKey has been applied to a building block.',
+      policy,
+    );
+    this.counter(
+      'dapr_resiliency_activations_total',
+      'Number of times a resiliency policyKey has been activated in a building block after a failure or after a state change.',
+      policy,
+    );
+    this.cbState = new LabeledGauge(
+      'dapr_resiliency_cb_state',
+      "A resiliency policy's current CircuitBreakerState state. 0 is closed, 1 is half-open, 2 is open, and -1 is unknown.",
+      policy,
+    );
+    this.all.push(this.cbState);
     if (opts.recordErrorCodes)
       this.counter(
         'dapr_error_code_total',
@@ -161,12 +200,13 @@ export class PromMetrics implements Metrics {
 
   httpServerRequest(
     method: string,
-    path: string,
+    urlPath: string,
     status: number,
     elapsedMs: number,
     reqBytes: number,
     resBytes: number,
   ): void {
+    const path = this.pathLabel(urlPath);
     const key = `${method} ${status} ${path}`;
     let series = this.http.get(key);
     if (!series) {
@@ -239,6 +279,32 @@ export class PromMetrics implements Metrics {
   errorCode(code: string): void {
     if (!this.opts.recordErrorCodes || !code) return;
     this.c.dapr_error_code_total.bind([this.opts.appId, errorCategory(code), code]).inc();
+  }
+
+  resiliencyLoaded(name: string, namespace: string): void {
+    this.c.dapr_resiliency_loaded.bind([this.opts.appId, name, namespace]).inc();
+  }
+
+  resiliencyPolicy(e: ResiliencyPolicyEvent): void {
+    const key = `${e.kind}\u0000${e.policy}\u0000${e.direction}\u0000${e.target}\u0000${e.status}\u0000${e.resiliency}\u0000${e.namespace}`;
+    const labels = (status: string) => [
+      this.opts.appId,
+      e.direction,
+      e.resiliency,
+      e.namespace,
+      e.policy,
+      status,
+      e.target,
+    ];
+    let series = this.policies.get(key);
+    if (!series) {
+      const metric = e.kind === 'executed' ? 'dapr_resiliency_count' : 'dapr_resiliency_activations_total';
+      this.policies.set(key, (series = this.c[metric].bind(labels(e.status))));
+    }
+    series.inc();
+    // The breaker's state as daprd's gauge shows it: 1 on the series of its current state, 0 on the others.
+    if (e.policy === 'circuitbreaker')
+      for (const state of CB_STATES) this.cbState.bind(labels(state)).set(state === e.status ? 1 : 0);
   }
 
   private counter(name: string, help: string, labelNames: string[]): void {

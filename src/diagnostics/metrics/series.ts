@@ -4,7 +4,7 @@ import type { MetricValue, MetricValueWithName } from 'prom-client';
 interface Scraped {
   name: string;
   help: string;
-  type: 'counter' | 'histogram';
+  type: 'counter' | 'gauge' | 'histogram';
   values: MetricValue<string>[];
   aggregator: 'sum';
 }
@@ -38,7 +38,7 @@ export abstract class LabeledMetric<S = unknown> {
 
   protected abstract newState(): S;
   protected abstract valuesOf(labels: Record<string, string>, state: S): MetricValue<string>[];
-  abstract readonly type: 'counter' | 'histogram';
+  abstract readonly type: 'counter' | 'gauge' | 'histogram';
 
   get(): Scraped {
     const values: MetricValue<string>[] = [];
@@ -57,6 +57,27 @@ export class LabeledCounter extends LabeledMetric<{ value: number }> {
   bind(values: readonly string[]): CounterSeries {
     const s = this.bindState(values);
     return { inc: () => void s.value++ };
+  }
+
+  protected newState() {
+    return { value: 0 };
+  }
+
+  protected valuesOf(labels: Record<string, string>, s: { value: number }): MetricValue<string>[] {
+    return [{ labels, value: s.value }];
+  }
+}
+
+export interface GaugeSeries {
+  set(v: number): void;
+}
+
+export class LabeledGauge extends LabeledMetric<{ value: number }> {
+  readonly type = 'gauge';
+
+  bind(values: readonly string[]): GaugeSeries {
+    const s = this.bindState(values);
+    return { set: (v) => void (s.value = v) };
   }
 
   protected newState() {

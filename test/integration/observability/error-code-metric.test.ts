@@ -20,7 +20,7 @@ it('dapr_error_code_total counts an unknown-store request when recordErrorCodes 
   expect(sampleValue(after.samples, 'dapr_error_code_total', labels)).toBe(2);
   expect(
     sampleValue(after.samples, 'dapr_http_server_request_count', {
-      path: '/v1.0/state/{storeName}/{key}',
+      path: '/v1.0/state/no-such-store',
       status: '400',
     }),
   ).toBe(2);

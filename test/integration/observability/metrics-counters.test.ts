@@ -10,7 +10,7 @@ it('/metrics serves daprd-named counters that move as requests do, with bounded 
     args: ['--metrics-port', String(metricsPort)],
   });
   const before = await scrape(metricsPort);
-  const get = { app_id: 'metered', method: 'GET', path: '/v1.0/state/{storeName}/{key}', status: '204' };
+  const get = { app_id: 'metered', method: 'GET', path: '/v1.0/state/statestore', status: '204' };
   const base = sampleValue(before.samples, 'dapr_http_server_request_count', get);
 
   expect((await saveState(p, [{ key: 'customer-4711', value: 'x' }])).status).toBe(204);
@@ -24,7 +24,7 @@ it('/metrics serves daprd-named counters that move as requests do, with bounded 
   expect(
     sampleValue(after.samples, 'dapr_http_server_request_count', {
       method: 'POST',
-      path: '/v1.0/state/{storeName}',
+      path: '/v1.0/state/statestore',
       status: '204',
     }),
   ).toBe(1);
