@@ -12,7 +12,7 @@ import { tmpdir, setPriority } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { componentYaml, STORE_LABEL, PG_POOL } from './lib/stores.mjs';
+import { componentYaml, STORE_LABEL, PG_POOL, vacuumStore } from './lib/stores.mjs';
 import { VALUE, VALUE_BYTES, NKEYS, saveBody } from './lib/payload.mjs';
 import { runLoad, loadTool } from './lib/load.mjs';
 import {
@@ -150,6 +150,7 @@ try {
           for (const path of order) {
             let r, noise;
             for (let attempt = 0; ; attempt++) {
+              await vacuumStore(store);
               const w0 = performance.now();
               await waitQuiet(ourPids, { cores: 0.25, maxMs: Math.min(1500, quietBudgetMs) });
               quietBudgetMs = Math.max(0, quietBudgetMs - (performance.now() - w0));

@@ -152,3 +152,20 @@ export function componentYaml(store) {
 }
 
 export const STORE_LABEL = { pg2: 'PostgreSQL v2', pg1: 'PostgreSQL v1', redis: 'Redis' };
+
+/**
+ * Vacuums a PostgreSQL store's table (no-op for others). Every SET leaves a dead row version, and
+ * autovacuum may be off (it is on this machine's server): without this, GETs slow down over the run
+ * as the table bloats, and whichever path runs later in a cell pays for it.
+ */
+export async function vacuumStore(store) {
+  const table = { pg2: V2_TABLE, pg1: V1_TABLE }[store];
+  if (!table) return;
+  const client = new pg.Client({ connectionString: PG_URL });
+  await client.connect();
+  try {
+    await client.query(`VACUUM ${table}`);
+  } finally {
+    await client.end();
+  }
+}
