@@ -2,6 +2,7 @@ import type { Consumer, ConsumerMessages, JsMsg } from '@nats-io/jetstream';
 import type { Logger } from '../../../diagnostics/logger.js';
 import type { MessageHandler, Subscription } from '../interface.js';
 import { fromJsMsg } from './message.js';
+import { CallWindow } from '../../common/call-window.js';
 
 export interface SubscriptionOptions {
   topic: string;
@@ -40,11 +41,8 @@ const PULL_BATCH = 256;
  */
 export class JetStreamSubscription implements Subscription {
   private messages?: ConsumerMessages;
-  private readonly queue: JsMsg[] = [];
   private readonly inflight = new Set<JsMsg>();
-  private readonly calls = new Set<Promise<void>>();
-  private readonly window: number;
-  private running = 0;
+  private readonly calls: CallWindow<JsMsg>;
   private keepAlive?: NodeJS.Timeout;
   private recovering = false;
   private closed = false;
@@ -53,7 +51,11 @@ export class JetStreamSubscription implements Subscription {
     private readonly consumer: Consumer,
     private readonly o: SubscriptionOptions,
   ) {
-    this.window = o.concurrency === 'parallel' ? Infinity : Math.max(1, o.batchSize ?? 1);
+    this.calls = new CallWindow({
+      limit: o.concurrency === 'parallel' ? Infinity : Math.max(1, o.batchSize ?? 1),
+      run: (m) => this.process(m),
+      stopped: () => this.closed,
+    });
   }
 
   async start(): Promise<void> {
@@ -83,8 +85,8 @@ export class JetStreamSubscription implements Subscription {
     this.closed = true;
     await this.messages?.close().catch(() => undefined);
     // Not started yet: back to the server now rather than after the ack wait.
-    for (const m of this.queue.splice(0)) m.nak();
-    await Promise.allSettled([...this.calls]);
+    for (const m of this.calls.queue.splice(0)) m.nak();
+    await this.calls.settled();
     clearInterval(this.keepAlive);
   }
 
@@ -93,22 +95,7 @@ export class JetStreamSubscription implements Subscription {
       m.nak();
       return;
     }
-    this.queue.push(m);
-    this.pump();
-  }
-
-  /** Starts queued messages in arrival order while fewer than `window` calls run. */
-  private pump(): void {
-    while (!this.closed && this.running < this.window && this.queue.length > 0) {
-      const m = this.queue.shift() as JsMsg;
-      this.running++;
-      const p: Promise<void> = this.process(m).finally(() => {
-        this.running--;
-        this.calls.delete(p);
-        this.pump();
-      });
-      this.calls.add(p);
-    }
+    this.calls.push(m);
   }
 
   private async process(m: JsMsg): Promise<void> {
@@ -132,7 +119,7 @@ export class JetStreamSubscription implements Subscription {
 
   private touch(): void {
     for (const m of this.inflight) m.working();
-    for (const m of this.queue) m.working();
+    for (const m of this.calls.queue) m.working();
   }
 
   private async watch(messages: ConsumerMessages): Promise<void> {

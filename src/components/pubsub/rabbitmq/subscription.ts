@@ -7,6 +7,7 @@ import type { MessageHandler, Subscription } from '../interface.js';
 import type { AmqpConnection } from './connection.js';
 import type { RabbitMQMetadata } from './metadata.js';
 import { declareTopology, toPubSubMessage } from './topology.js';
+import { CallWindow } from '../../common/call-window.js';
 
 export interface AmqpSubscriptionOptions {
   conn: AmqpConnection;
@@ -33,10 +34,8 @@ interface Delivery {
 export class AmqpSubscription implements Subscription {
   private channel?: Channel;
   private consumerTag?: string;
-  private readonly queue: Delivery[] = [];
-  private readonly inFlight = new Set<Promise<void>>();
+  private readonly calls: CallWindow<Delivery>;
   private readonly abort = new AbortController();
-  private running = 0;
   private closed = false;
   private closing?: Promise<void>;
   private attaching?: Promise<void>;
@@ -45,6 +44,11 @@ export class AmqpSubscription implements Subscription {
 
   constructor(private readonly opts: AmqpSubscriptionOptions) {
     this.queueName = getMetadataValue(opts.metadata, 'queueName') || `${opts.meta.consumerID}-${opts.topic}`;
+    this.calls = new CallWindow({
+      limit: opts.meta.concurrency,
+      run: (d) => this.process(d),
+      stopped: () => this.closed,
+    });
   }
 
   /** Declares the topology and starts consuming; throws when that fails. */
@@ -70,8 +74,8 @@ export class AmqpSubscription implements Subscription {
     this.abort.abort(); // ends requeue delays (they nack at once) and re-attach waits
     await this.attaching?.catch(() => undefined);
     await this.cancelConsumer(); // a re-attach that completed meanwhile
-    for (const d of this.queue.splice(0)) this.settle(d, 'requeue');
-    await Promise.allSettled([...this.inFlight]);
+    for (const d of this.calls.queue.splice(0)) this.settle(d, 'requeue');
+    await this.calls.settled();
     const ch = this.channel;
     this.channel = undefined;
     await ch?.close().catch(() => undefined);
@@ -137,7 +141,8 @@ export class AmqpSubscription implements Subscription {
 
   private onChannelClosed(ch: Channel): void {
     // Messages of that channel not yet handed to the handler were requeued by the broker.
-    for (let i = this.queue.length - 1; i >= 0; i--) if (this.queue[i].ch === ch) this.queue.splice(i, 1);
+    const queue = this.calls.queue;
+    for (let i = queue.length - 1; i >= 0; i--) if (queue[i].ch === ch) queue.splice(i, 1);
     if (ch !== this.channel) return;
     this.channel = undefined;
     if (this.closed) return;
@@ -159,21 +164,7 @@ export class AmqpSubscription implements Subscription {
       void ch.close().catch(() => undefined);
       return;
     }
-    this.queue.push({ ch, msg });
-    this.pump();
-  }
-
-  private pump(): void {
-    while (!this.closed && this.running < this.opts.meta.concurrency && this.queue.length > 0) {
-      const d = this.queue.shift() as Delivery;
-      this.running++;
-      const p: Promise<void> = this.process(d).finally(() => {
-        this.running--;
-        this.inFlight.delete(p);
-        this.pump();
-      });
-      this.inFlight.add(p);
-    }
+    this.calls.push({ ch, msg });
   }
 
   private async process(d: Delivery): Promise<void> {

@@ -12,6 +12,7 @@ import {
   type StreamEntry,
 } from './streams.js';
 import { ensureGroup, pruneStaleConsumers } from './groups.js';
+import { CallWindow } from '../../common/call-window.js';
 
 /** How long one XREADGROUP blocks; close() interrupts it at once with CLIENT UNBLOCK. */
 export const BLOCK_MS = 2000;
@@ -56,12 +57,10 @@ export class StreamSubscription implements Subscription {
   private readonly held = new Map<string, HeldState>();
   /** Ids handled since the last XACK was sent (see ackSoon). */
   private readonly toAck: string[] = [];
-  private readonly queue: StreamEntry[] = [];
-  private readonly inFlight = new Set<Promise<void>>();
+  private readonly calls: CallWindow<StreamEntry>;
   private readonly abort = new AbortController();
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly capacity: number;
-  private running = 0;
   private closed = false;
   private closing?: Promise<void>;
   private readLoop?: Promise<void>;
@@ -72,6 +71,11 @@ export class StreamSubscription implements Subscription {
 
   constructor(private readonly opts: StreamSubscriptionOptions) {
     this.capacity = opts.meta.queueDepth + opts.meta.concurrency;
+    this.calls = new CallWindow({
+      limit: opts.meta.concurrency,
+      run: (entry) => this.process(entry),
+      stopped: () => this.closed,
+    });
     opts.reader.on('close', () => (this.readerId = undefined));
   }
 
@@ -110,8 +114,8 @@ export class StreamSubscription implements Subscription {
     this.abort.abort();
     this.slotFreed?.();
     await this.interruptReader();
-    for (const entry of this.queue.splice(0)) this.held.delete(entry.id);
-    await Promise.allSettled([...this.inFlight]);
+    for (const entry of this.calls.queue.splice(0)) this.held.delete(entry.id);
+    await this.calls.settled();
     await this.retryAcks();
     await closeRedis(this.opts.reader);
   }
@@ -183,21 +187,7 @@ export class StreamSubscription implements Subscription {
       return;
     }
     this.held.set(entry.id, 'queued');
-    this.queue.push(entry);
-    this.pump();
-  }
-
-  private pump(): void {
-    while (!this.closed && this.running < this.opts.meta.concurrency && this.queue.length > 0) {
-      const entry = this.queue.shift() as StreamEntry;
-      this.running++;
-      const p: Promise<void> = this.process(entry).finally(() => {
-        this.running--;
-        this.inFlight.delete(p);
-        this.pump();
-      });
-      this.inFlight.add(p);
-    }
+    this.calls.push(entry);
   }
 
   private async process(entry: StreamEntry): Promise<void> {
