@@ -22,7 +22,7 @@
 // Env knobs: BROKERS (redis,rabbitmq,kafka,jetstream,mqtt; those not reachable are skipped),
 // REPS (3), DUR seconds per measurement (3; with 3 reps, ~10 s per path and scenario), WARM seconds
 // of warm-up per path (1), RATE (1000), CONNS (16), CONC (32), BACKLOG (1000), PREFETCH (RabbitMQ
-// basic.qos, 200), STALL_S (5), NICE, NOISE_MAX (0.3), OUT (results file; default
+// basic.qos, 200), STALL_S (5), NICE, NOISE_MAX (0.3), MODES (rate,max), OUT (results file; default
 // bench/results/pubsub-<date>.md), BENCH_CLI (another build of daprts, see lib/proc.mjs),
 // PROFILE=1: each sidecar runs under --cpu-prof and the results end with where its CPU went over
 // the whole run (profiling slows daprts down: do not compare throughput from a profiled run);
@@ -77,6 +77,13 @@ const BULK_CONC = Number(process.env.BULK_CONC ?? 2);
 const BULK_SUB = Number(process.env.BULK_SUB ?? 100);
 const BULK_WAIT = Number(process.env.BULK_WAIT ?? 20);
 const MAX_PATHS = BULK > 0 ? [...PATHS, 'bulk'] : PATHS;
+// MODES=rate or MODES=max runs one scenario only (quicker A/B runs while working on one path).
+const MODES = (process.env.MODES ?? 'rate,max').split(',');
+const RATE_ON = MODES.includes('rate');
+// Node flags for the sidecar (the bench runs `node dist/cli/main.js`, so the bin's shebang flags do
+// not apply): e.g. SIDECAR_NODE_ARGS='--max-semi-space-size=4'.
+const SIDECAR_NODE_ARGS = (process.env.SIDECAR_NODE_ARGS ?? '').split(' ').filter(Boolean);
+const MAX_ON = MODES.includes('max');
 const TARGET = { raw: 'raw', daprts: 'dapr', bulk: 'dapr-bulk' };
 
 requireBuild();
@@ -298,7 +305,10 @@ async function benchBroker(broker) {
     resourcesDir: resDir,
     dataDir: join(tmp, broker, 'data'),
     extraArgs: ['--app-port', String(worker.value.appPort)],
-    nodeArgs: PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`, '--cpu-prof-interval=250'] : [],
+    nodeArgs: [
+      ...SIDECAR_NODE_ARGS,
+      ...(PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`, '--cpu-prof-interval=250'] : []),
+    ],
   });
   const brokerPids = pidsOf(BROKER_COMM[broker]);
   const ourPids = () => [sidecar.pid, worker.proc.pid, ...brokerPids];
@@ -327,15 +337,15 @@ async function benchBroker(broker) {
     }
   }
   for (const path of MAX_PATHS) {
-    if (path !== 'bulk') await measure(broker, path, 'rate', WARM, ourPids, { warm: true });
-    await measure(broker, path, 'max', Math.max(1, WARM / 2), ourPids, { warm: true });
+    if (path !== 'bulk' && RATE_ON) await measure(broker, path, 'rate', WARM, ourPids, { warm: true });
+    if (MAX_ON) await measure(broker, path, 'max', Math.max(1, WARM / 2), ourPids, { warm: true });
   }
   log(`${broker}: warm-up done`);
 
   for (let rep = 1; rep <= REPS; rep++) {
     const flip = (paths) => (rep % 2 ? paths : [...paths].reverse());
-    for (const path of flip(PATHS)) await measure(broker, path, 'rate', DUR, ourPids);
-    for (const path of flip(MAX_PATHS)) await measure(broker, path, 'max', DUR, ourPids);
+    if (RATE_ON) for (const path of flip(PATHS)) await measure(broker, path, 'rate', DUR, ourPids);
+    if (MAX_ON) for (const path of flip(MAX_PATHS)) await measure(broker, path, 'max', DUR, ourPids);
   }
   const mem = memoryMb(sidecar.pid);
   await worker.ask('raw-close');
