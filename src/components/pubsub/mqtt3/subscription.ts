@@ -117,10 +117,13 @@ export class Mqtt3Subscription {
   /** Runs `d`'s handler at once and acks it after every delivery started before it had its turn. */
   private start(d: Delivery): Promise<void> {
     const outcome = this.process(d);
-    const turn = Promise.all([outcome, this.lastTurn]).then(([o]) => {
-      if (o === 'done') this.host.ack(d);
-      else if (o === 'left') this.left.push(d);
-    });
+    const turn = Promise.all([outcome, this.lastTurn])
+      .then(([o]) => {
+        if (o === 'done') this.host.ack(d);
+        else if (o === 'left') this.left.push(d);
+      })
+      // Never rejects: a broken chain would hold every later ack.
+      .catch((err: unknown) => this.host.log.warn({ err, topic: d.topic }, 'mqtt3: cannot send the PUBACK'));
     this.lastTurn = turn;
     return turn;
   }
