@@ -1,7 +1,8 @@
 /**
  * A subscription's received messages and the handler calls running on them: queued messages start
  * in arrival order while fewer than `limit` calls run (Redis and RabbitMQ `concurrency`, a JetStream
- * subscription's window). Owners keep their own per-message bookkeeping in `run`.
+ * or MQTT subscription's window). Owners keep their own per-message bookkeeping in `run`; a call
+ * may hold its place past the handler (MQTT: until the message's in-order ack).
  */
 export class CallWindow<T> {
   /** Received and not started yet; owners may take them back (close, a dropped channel). */

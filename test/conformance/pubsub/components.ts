@@ -16,6 +16,11 @@ export interface PubSubUnderTest {
   durable: boolean;
   /** Time for a fresh subscription to be attached before publishing (Kafka joins a group). */
   settleMs: number;
+  /**
+   * The component runs a bulk subscription's handler calls side by side (its handlerWindow grows to
+   * the batch size), so a bulk batch holds more than one message.
+   */
+  bulkBatches?: boolean;
   /** Publish metadata for the ordering case (Kafka orders per partition: one key, one partition). */
   orderedPublishMetadata?: Record<string, string>;
   teardown?: () => Promise<void>;
@@ -59,6 +64,7 @@ const all: PubSubUnderTest[] = [
     ordered: true,
     durable: true,
     settleMs: 100,
+    bulkBatches: true,
   },
   {
     name: 'rabbitmq',
@@ -80,6 +86,7 @@ const all: PubSubUnderTest[] = [
     ordered: true,
     durable: true,
     settleMs: 200,
+    bulkBatches: true,
   },
   {
     name: 'mqtt3',
@@ -88,6 +95,7 @@ const all: PubSubUnderTest[] = [
     ordered: true,
     durable: true,
     settleMs: 200,
+    bulkBatches: true,
   },
   {
     name: 'kafka',
@@ -111,6 +119,7 @@ const all: PubSubUnderTest[] = [
     durable: true,
     settleMs: 4000,
     orderedPublishMetadata: { partitionKey: 'conformance-order' },
+    bulkBatches: true,
     teardown: async () => {
       await kafka?.stop();
       kafka = undefined;

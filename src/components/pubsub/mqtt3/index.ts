@@ -21,8 +21,9 @@ const packetSender = (client: MqttClient) => client as unknown as PacketSender;
 
 /**
  * `pubsub.mqtt3`: MQTT 3.1.1 (protocol level 4) with daprd's metadata, one connection whose client id
- * is `consumerID`. QoS 1 PUBACKs are sent only after the handler resolved; deliveries are in order,
- * one at a time per subscription; rejected messages are retried in-process (MQTT 3 has no nack).
+ * is `consumerID`. QoS 1 PUBACKs are sent only after the handler resolved, in arrival order;
+ * deliveries are in order, one at a time per subscription (a bulk subscription: up to its batch
+ * size at once); rejected messages are retried in-process (MQTT 3 has no nack).
  * See README.md in this folder.
  */
 export class Mqtt3PubSub implements PubSub, Pinger, DeliveryHost {
@@ -113,6 +114,14 @@ export class Mqtt3PubSub implements PubSub, Pinger, DeliveryHost {
   }
 
   /**
+   * One handler call at a time; a bulk subscription's batch size, so that a batch can fill (the
+   * broker's limit of unacked messages per client still caps it: Mosquitto's is 20).
+   */
+  handlerWindow(req: SubscribeRequest): number {
+    return Math.max(1, req.batchSize ?? 1);
+  }
+
+  /**
    * Subscribes at QoS min(qos, 1): only QoS 1 lets the PUBACK wait for the handler (at QoS 2 mqtt.js
    * completes the handshake itself). Messages parked for this filter are delivered first.
    */
@@ -121,7 +130,7 @@ export class Mqtt3PubSub implements PubSub, Pinger, DeliveryHost {
     const filter = req.topic;
     if (this.subs.has(filter))
       throw new Error(`mqtt3: topic '${filter}' is already subscribed on this component`);
-    const sub = new Mqtt3Subscription(filter, handler, this);
+    const sub = new Mqtt3Subscription(filter, handler, this, this.handlerWindow(req));
     this.subs.set(filter, sub);
     const adopted = this.parked.filter((d) => sub.matchesExactly(d.topic) || sub.matches(d.topic));
     this.parked = this.parked.filter((d) => !adopted.includes(d));

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import mqtt from 'mqtt';
+import type { MqttClient } from 'mqtt';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Collector, sleep, testContext, waitFor } from '../jetstream/testing.js';
 import { Mqtt3PubSub } from './index.js';
@@ -84,6 +85,92 @@ describe('pubsub.mqtt3', () => {
     await waitFor(() => got.ok.length === 3, 5_000);
     expect(got.texts('calls')).toEqual(['a', 'b', 'b', 'b', 'c']);
     await s.close();
+  });
+
+  it('a bulk subscription runs up to its batch size of handler calls at once, in arrival order, and no more', async () => {
+    const sub = await component();
+    const pub = await component();
+    const topic = uniq('window');
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let active = 0;
+    let maxActive = 0;
+    const started: string[] = [];
+    const s = await sub.subscribe({ topic, metadata: {}, batchSize: 5 }, async (m) => {
+      started.push(m.data.toString());
+      maxActive = Math.max(maxActive, ++active);
+      await gate;
+      active--;
+    });
+    try {
+      for (let i = 0; i < 12; i++) await publish(pub, topic, String(i));
+      await waitFor(() => active === 5, 5_000, 'five calls at once');
+      await sleep(300); // the other seven have arrived by now: none of them starts
+      expect(started).toEqual(['0', '1', '2', '3', '4']);
+      release();
+      await waitFor(() => started.length === 12 && active === 0, 5_000);
+      expect(started).toEqual([...Array(12).keys()].map(String));
+      expect(maxActive).toBe(5);
+      expect(sub.handlerWindow({ topic, metadata: {}, batchSize: 5 })).toBe(5); // what bulk batches fill to
+      expect(sub.handlerWindow({ topic, metadata: {} })).toBe(1);
+    } finally {
+      release(); // a failed check must not leave a handler call hanging
+    }
+    await s.close();
+  });
+
+  it('a bulk window acks in arrival order: a retried head holds back the window and the acks behind it', async () => {
+    const clientId = `${run}-window-acks`;
+    const sub = await component(clientId);
+    const pub = await component();
+    const topic = uniq('window-acks');
+    let headOk = false;
+    const got = new Collector((m) => m.data.toString() === '0' && !headOk);
+    const s = await sub.subscribe({ topic, metadata: {}, batchSize: 3 }, got.handler);
+    for (let i = 0; i < 6; i++) await publish(pub, topic, String(i));
+    // 1 and 2 resolve at once, 0 keeps being retried: the window stays on 0..2.
+    await waitFor(() => got.ok.length === 2 && got.calls.length >= 5, 5_000, 'the head retried');
+    await sleep(300);
+    expect(got.texts()).toEqual(['1', '2']);
+    expect(new Set(got.texts('calls'))).toEqual(new Set(['0', '1', '2']));
+
+    // Drop the connection: the resumed session gets back every message not acked. 1 and 2 come
+    // again, so they were not acked before their head.
+    const client = (sub as unknown as { client: MqttClient }).client;
+    client.stream.destroy();
+    await waitFor(() => !client.connected, 5_000, 'the connection to drop');
+    headOk = true;
+    await waitFor(() => got.ok.length === 8, 10_000, 'the redelivered messages');
+    await sleep(300);
+    expect(got.texts()).toEqual(['1', '2', '0', '1', '2', '3', '4', '5']);
+    await s.close();
+  });
+
+  it('closing a bulk window hands back, in order, what was not processed, and acks what was', async () => {
+    const c = await component();
+    const pub = await component();
+    const topic = uniq('window-close');
+    const first = new Collector((m) => m.data.toString() === '0');
+    const s = await c.subscribe({ topic, metadata: {}, batchSize: 3 }, first.handler);
+    for (let i = 0; i < 6; i++) await publish(pub, topic, String(i));
+    await waitFor(() => first.ok.length === 2 && first.calls.length >= 4, 5_000, 'the head retried');
+    await s.close();
+    expect(first.texts()).toEqual(['1', '2']);
+
+    // The next subscription of the filter gets the parked messages: 1 and 2 were acked, not parked.
+    const second = new Collector();
+    const s2 = await c.subscribe({ topic, metadata: {}, batchSize: 3 }, second.handler);
+    await waitFor(() => second.ok.length === 4, 5_000, 'the parked messages');
+    await sleep(300);
+    expect(second.texts()).toEqual(['0', '3', '4', '5']);
+    // A resumed session brings back nothing: all six were acked.
+    const client = (c as unknown as { client: MqttClient }).client;
+    client.stream.destroy();
+    await waitFor(() => !client.connected, 5_000, 'the connection to drop');
+    await waitFor(() => client.connected, 5_000, 'the reconnection');
+    await sleep(300);
+    expect(second.texts()).toEqual(['0', '3', '4', '5']);
+    await s2.close();
   });
 
   it('acks only after the handler resolved: an unacked message comes back on the next session, an acked one does not', async () => {

@@ -1,5 +1,6 @@
 import type { Logger } from '../../../diagnostics/logger.js';
 import type { MessageHandler, PubSubMessage } from '../interface.js';
+import { CallWindow } from '../../common/call-window.js';
 import { deliveredFilter, topicMatches } from './topics.js';
 
 /** A PUBLISH received from the broker, waiting for its handler; QoS 1 ones are not PUBACKed yet. */
@@ -40,27 +41,45 @@ export function retryDelayMs(attempt: number): number {
 }
 
 /**
- * One topic filter's deliveries: strictly in arrival order, one handler call at a time. The PUBACK
- * goes out only after the handler resolved. MQTT 3 has no negative ack and a broker redelivers
- * unacknowledged messages only when the session reconnects, so a rejected message is retried here
- * (with {@link retryDelayMs}) and holds back the ones behind it, until it succeeds, the subscription
- * closes (the message is parked, still unacked) or the connection drops. After a drop, what the
- * broker will send again on the resumed session is dropped here (no duplicate); when the session was
- * not resumed (clean session, broker lost its state) the messages held here are still delivered.
+ * One topic filter's deliveries, in arrival order. The PUBACK of a QoS 1 message goes out only after
+ * its handler resolved, and PUBACKs go out in arrival order (MQTT 3.1.1 §4.6).
+ *
+ * `window` handler calls at most are held at once: 1 for a normal subscription (strictly one after
+ * the other), a bulk subscription's batch size so that a batch can fill. The window counts the
+ * deliveries from the head of the unacked queue, so a delivery that resolved behind one that has
+ * not stays in the window until its turn to be acked: never more than `window` are unacked here.
+ *
+ * MQTT 3 has no negative ack and a broker redelivers unacknowledged messages only when the session
+ * reconnects, so a rejected message is retried here (with {@link retryDelayMs}) and holds back the
+ * acks behind it, until it succeeds, the subscription closes (the message is parked, still unacked)
+ * or the connection drops. After a drop, what the broker will send again on the resumed session is
+ * dropped here (no duplicate); when the session was not resumed (clean session, broker lost its
+ * state) the messages held here are still delivered.
  */
 export class Mqtt3Subscription {
   readonly match: string;
-  private readonly queue: Delivery[] = [];
-  private loop?: Promise<void>;
-  private wake?: () => void;
+  /** A call here is one delivery's whole stay: handler (with retries), then its turn to be acked. */
+  private readonly calls: CallWindow<Delivery>;
+  /** Settles once the last started delivery had its turn: the next one acks after it. */
+  private lastTurn: Promise<void> = Promise.resolve();
+  /** Started but not processed when the subscription closed, in arrival order: handed back. */
+  private readonly left: Delivery[] = [];
+  /** Wakes the sleeping calls (retry delays, `waiting` rechecks). */
+  private readonly wakers = new Set<() => void>();
   private closed = false;
 
   constructor(
     readonly filter: string,
     private readonly handler: MessageHandler,
     private readonly host: DeliveryHost,
+    window = 1,
   ) {
     this.match = deliveredFilter(filter);
+    this.calls = new CallWindow({
+      limit: Math.max(1, window),
+      run: (d) => this.start(d),
+      stopped: () => this.closed,
+    });
   }
 
   /** Exact topic (or shared-subscription topic) match; wildcard matches are checked separately. */
@@ -73,67 +92,83 @@ export class Mqtt3Subscription {
   }
 
   push(d: Delivery): void {
-    this.queue.push(d);
-    this.loop ??= this.drain();
+    this.calls.push(d);
   }
 
-  /** The connection dropped or came back: stop waiting, and look at the head delivery's fate again. */
+  /** The connection dropped or came back: stop waiting, and look at the deliveries' fate again. */
   connectionChanged(): void {
-    this.wake?.();
+    this.wakeAll();
   }
 
-  /** Stops delivery after the current handler call; returns the deliveries not yet acked, in order. */
+  /**
+   * Starts nothing more, lets the running handler calls finish and returns the deliveries not
+   * processed, in order. A delivery that was processed behind one that was not (a rejected head
+   * being retried) is acked even though its head stays unacked: the head is handed back, so no
+   * in-order ack is possible any more, and handing the processed one back too would have the app
+   * process it twice. Brokers match a PUBACK by packet id, whatever its order.
+   */
   async close(): Promise<Delivery[]> {
     this.closed = true;
-    this.wake?.();
-    await this.loop;
-    return this.queue.splice(0);
+    this.wakeAll();
+    await this.calls.settled();
+    return [...this.left.splice(0), ...this.calls.queue.splice(0)];
   }
 
-  private async drain(): Promise<void> {
-    try {
-      let attempt = 0;
-      while (!this.closed && this.queue.length > 0) {
-        const d = this.queue[0];
-        const fate = this.host.fate(d);
-        if (fate === 'resent') {
-          this.queue.shift();
-          attempt = 0;
-          continue;
-        }
-        if (fate === 'waiting') {
-          await this.sleep(RECHECK_MS);
-          continue;
-        }
-        try {
-          await this.handler(toMessage(d));
-          this.queue.shift();
-          attempt = 0;
-          this.host.ack(d);
-        } catch (err) {
-          attempt++;
-          const delay = retryDelayMs(attempt);
-          this.host.log.warn(
-            { err, topic: d.topic, attempt, retryInMs: delay },
-            'mqtt3: message not processed; retrying it (MQTT 3 has no nack)',
-          );
-          await this.sleep(delay);
-        }
+  /** Runs `d`'s handler at once and acks it after every delivery started before it had its turn. */
+  private start(d: Delivery): Promise<void> {
+    const outcome = this.process(d);
+    const turn = Promise.all([outcome, this.lastTurn])
+      .then(([o]) => {
+        if (o === 'done') this.host.ack(d);
+        else if (o === 'left') this.left.push(d);
+      })
+      // Never rejects: a broken chain would hold every later ack.
+      .catch((err: unknown) => this.host.log.warn({ err, topic: d.topic }, 'mqtt3: cannot send the PUBACK'));
+    this.lastTurn = turn;
+    return turn;
+  }
+
+  /** `done`: the handler resolved; `dropped`: the broker sends it again; `left`: closed before. */
+  private async process(d: Delivery): Promise<'done' | 'dropped' | 'left'> {
+    let attempt = 0;
+    while (!this.closed) {
+      const fate = this.host.fate(d);
+      if (fate === 'resent') return 'dropped';
+      if (fate === 'waiting') {
+        await this.sleep(RECHECK_MS);
+        continue;
       }
-    } finally {
-      this.loop = undefined;
+      try {
+        await this.handler(toMessage(d));
+        return 'done';
+      } catch (err) {
+        attempt++;
+        const delay = retryDelayMs(attempt);
+        this.host.log.warn(
+          { err, topic: d.topic, attempt, retryInMs: delay },
+          'mqtt3: message not processed; retrying it (MQTT 3 has no nack)',
+        );
+        await this.sleep(delay);
+      }
     }
+    return 'left';
   }
 
+  private wakeAll(): void {
+    for (const wake of [...this.wakers]) wake();
+  }
+
+  /** Ends at once when the subscription is closed: a retry or recheck would not run anyway. */
   private sleep(ms: number): Promise<void> {
+    if (this.closed) return Promise.resolve();
     return new Promise((resolve) => {
       const done = () => {
         clearTimeout(timer);
-        this.wake = undefined;
+        this.wakers.delete(done);
         resolve();
       };
       const timer = setTimeout(done, ms);
-      this.wake = done;
+      this.wakers.add(done);
     });
   }
 }
