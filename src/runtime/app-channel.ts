@@ -1,4 +1,4 @@
-import type { Dispatcher, Pool } from 'undici';
+import { Http1Pool } from './http1-pool.js';
 
 export interface AppRequest {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'OPTIONS';
@@ -27,20 +27,12 @@ export interface AppChannelOptions {
 }
 
 /**
- * The runtime's HTTP client to its app (subscriptions, deliveries, job triggers). A keep-alive
- * undici pool; a semaphore enforces `--app-max-concurrency`.
- *
- * Calls go through `pool.dispatch` with a handler that collects the (small) answer into one
- * Buffer, rather than `pool.request` + `body.arrayBuffer()`: the same wire behaviour without a
- * Readable stream and an AsyncResource per call (~25% less client CPU per delivery, measured with
- * bench/pubsub.mjs).
+ * The runtime's HTTP client to its app (subscriptions, deliveries, job triggers, health probes): a
+ * keep-alive HTTP/1.1 pool (see http1-pool.ts for why not undici); a semaphore enforces
+ * `--app-max-concurrency`.
  */
 export class AppChannel {
-  /** Created on first use: undici takes ~200 ms to load, which a runtime without an app never pays. */
-  private pool?: Promise<Pool>;
-  /** The pool once created (saves an await per call). */
-  private ready?: Pool;
-  private abortedError?: new () => Error;
+  private readonly pool: Http1Pool;
   private inFlight = 0;
   private readonly waiters: (() => void)[] = [];
   private readonly baseHeaders: Record<string, string>;
@@ -48,21 +40,23 @@ export class AppChannel {
   constructor(private readonly opts: AppChannelOptions) {
     this.baseHeaders = { 'dapr-caller-app-id': opts.appId };
     if (opts.appApiToken) this.baseHeaders['dapr-api-token'] = opts.appApiToken;
+    this.pool = new Http1Pool({
+      host: opts.host,
+      port: opts.port,
+      tls: opts.protocol === 'https',
+      maxConnections: 128,
+    });
   }
 
   async request(req: AppRequest): Promise<AppResponse> {
     const slot = this.acquire();
     if (slot) await slot;
     try {
-      const pool = this.ready ?? (await (this.pool ??= this.createPool()));
       return await this.send(
-        pool,
-        {
-          method: req.method,
-          path: req.path.startsWith('/') ? req.path : `/${req.path}`,
-          headers: { ...this.baseHeaders, ...req.headers },
-          body: req.body,
-        },
+        req.method,
+        req.path,
+        { ...this.baseHeaders, ...req.headers },
+        req.body,
         req.signal,
       );
     } finally {
@@ -78,12 +72,7 @@ export class AppChannel {
   async healthProbe(path: string, timeoutMs: number): Promise<{ healthy: boolean; reason?: string }> {
     const signal = AbortSignal.timeout(timeoutMs);
     try {
-      const pool = this.ready ?? (await (this.pool ??= this.createPool()));
-      const res = await this.send(
-        pool,
-        { method: 'GET', path: path.startsWith('/') ? path : `/${path}`, headers: this.baseHeaders },
-        signal,
-      );
+      const res = await this.send('GET', path, this.baseHeaders, undefined, signal);
       if (res.status >= 200 && res.status < 300) return { healthy: true };
       return { healthy: false, reason: `Health check failed with status code: ${res.status}` };
     } catch (err) {
@@ -93,71 +82,25 @@ export class AppChannel {
   }
 
   async close(): Promise<void> {
-    if (this.pool) await (await this.pool).close();
+    this.pool.close();
   }
 
   /**
-   * One call: resolves with the status, the headers (lower-cased names, repeated ones as arrays,
-   * as undici's `request` gives them) and the whole body; rejects on a connection error or when
-   * `signal` aborts (with its reason, as undici's `request` does).
+   * One call: resolves with the status, the headers (decoded when first read) and the whole body;
+   * rejects on a connection error, or with the signal's reason when it aborts.
    */
-  private send(pool: Pool, opts: Dispatcher.DispatchOptions, signal?: AbortSignal): Promise<AppResponse> {
-    return new Promise<AppResponse>((resolve, reject) => {
-      let status = 0;
-      let rawHeaders: Buffer[] = [];
-      let chunks: Buffer[] = [];
-      let abort: ((err: Error) => void) | undefined;
-      let abortReason: Error | undefined;
-      const onAbort = () => {
-        const err = (signal?.reason as Error | undefined) ?? new (this.abortedError ?? Error)();
-        if (abort) abort(err);
-        else abortReason = err;
-      };
-      if (signal?.aborted) onAbort();
-      else signal?.addEventListener('abort', onAbort, { once: true });
-      const done = () => signal?.removeEventListener('abort', onAbort);
-      pool.dispatch(opts, {
-        onConnect(abortFn) {
-          if (abortReason) {
-            abortFn(abortReason);
-            return;
-          }
-          abort = abortFn;
-          status = 0;
-          chunks = [];
-        },
-        onHeaders(statusCode, raw) {
-          if (statusCode < 200) return true; // 1xx informational: the real answer follows
-          status = statusCode;
-          rawHeaders = raw;
-          return true;
-        },
-        onData(chunk) {
-          chunks.push(chunk);
-          return true;
-        },
-        onComplete() {
-          done();
-          resolve(response(status, rawHeaders, chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)));
-        },
-        onError(err) {
-          done();
-          reject(err);
-        },
-      });
-    });
-  }
-
-  private async createPool(): Promise<Pool> {
-    const { Pool, errors } = await import('undici');
-    this.abortedError = errors.RequestAbortedError;
-    const scheme = this.opts.protocol === 'https' ? 'https' : 'http';
-    this.ready = new Pool(`${scheme}://${this.opts.host}:${this.opts.port}`, {
-      connections: 128,
-      pipelining: 1,
-      keepAliveTimeout: 30_000,
-    });
-    return this.ready;
+  private async send(
+    method: AppRequest['method'],
+    path: string,
+    headers: Record<string, string>,
+    body: Buffer | string | undefined,
+    signal?: AbortSignal,
+  ): Promise<AppResponse> {
+    const res = await this.pool.request(
+      { method, path: path.startsWith('/') ? path : `/${path}`, headers, body },
+      signal,
+    );
+    return response(res.status, res.rawHeaders, res.body);
   }
 
   /** Takes a slot; a promise to wait on when `--app-max-concurrency` calls are in flight. */
@@ -177,7 +120,7 @@ export class AppChannel {
 }
 
 /** An answer whose headers are decoded on first use (deliveries only read the status and body). */
-function response(status: number, rawHeaders: Buffer[], body: Buffer): AppResponse {
+function response(status: number, rawHeaders: string[], body: Buffer): AppResponse {
   let headers: AppResponse['headers'] | undefined;
   return {
     status,
@@ -188,12 +131,12 @@ function response(status: number, rawHeaders: Buffer[], body: Buffer): AppRespon
   };
 }
 
-/** Raw header pairs → lower-cased names, utf8 values, repeated names as arrays (undici's `parseHeaders`). */
-function parseHeaders(raw: Buffer[]): AppResponse['headers'] {
+/** Raw header pairs (latin1 strings, as llhttp gives them) → lower-cased names, utf8 values, repeated names as arrays. */
+function parseHeaders(raw: string[]): AppResponse['headers'] {
   const out: Record<string, string | string[]> = {};
   for (let i = 0; i + 1 < raw.length; i += 2) {
-    const key = raw[i].toString('latin1').toLowerCase();
-    const value = raw[i + 1].toString('utf8');
+    const key = raw[i].toLowerCase();
+    const value = Buffer.from(raw[i + 1], 'latin1').toString('utf8');
     const prev = out[key];
     if (prev === undefined) out[key] = value;
     else if (typeof prev === 'string') out[key] = [prev, value];
