@@ -76,7 +76,10 @@ const BULK = Number(process.env.BULK ?? 50);
 const BULK_CONC = Number(process.env.BULK_CONC ?? 2);
 const BULK_SUB = Number(process.env.BULK_SUB ?? 100);
 const BULK_WAIT = Number(process.env.BULK_WAIT ?? 20);
-const MAX_PATHS = BULK > 0 ? [...PATHS, 'bulk'] : PATHS;
+// MAX_PATHS=raw,bulk leaves the one-message-per-request path out of the full-speed scenario.
+const MAX_PATHS = (process.env.MAX_PATHS?.split(',') ?? (BULK > 0 ? [...PATHS, 'bulk'] : PATHS)).filter(
+  (p) => p !== 'bulk' || BULK > 0,
+);
 // MODES=rate or MODES=max runs one scenario only (quicker A/B runs while working on one path).
 const MODES = (process.env.MODES ?? 'rate,max').split(',');
 const RATE_ON = MODES.includes('rate');

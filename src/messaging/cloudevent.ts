@@ -28,7 +28,8 @@ export interface EnvelopeInput {
   appId: string;
   pubsubName: string;
   topic: string;
-  body: Buffer;
+  /** The payload; a function when its bytes are made only if needed (the JSON of `parsed`). */
+  body: Buffer | (() => Buffer);
   /** The request's Content-Type; empty means `text/plain`. */
   contentType?: string;
   /** `body` already parsed by the transport (JSON content types): spares parsing it again. */
@@ -75,7 +76,7 @@ export function buildEnvelope(input: EnvelopeInput): CloudEvent {
   if (isCloudEventContentType(input.contentType)) {
     const parsed = input.parsed
       ? shallowCopy(input.parsed.value)
-      : (JSON.parse(input.body.toString('utf8')) as unknown);
+      : (JSON.parse(bytesOf(input.body).toString('utf8')) as unknown);
     if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
       throw new SyntaxError('the CloudEvent must be a JSON object');
     ce = parsed as CloudEvent;
@@ -105,13 +106,17 @@ export function buildEnvelope(input: EnvelopeInput): CloudEvent {
     const subject = override('subject');
     if (subject !== undefined) ce.subject = subject;
     if (input.parsed && isJsonContentType(contentType)) ce.data = input.parsed.value;
-    else setData(ce, input.body, contentType);
+    else setData(ce, bytesOf(input.body), contentType);
   }
   ce.topic = input.topic;
   ce.pubsubname = input.pubsubName;
   const ttlMs = messageTtlMs(md);
   if (ttlMs !== undefined && !input.nativeTtl) ce.expiration = rfc3339(now() + ttlMs);
   return ce;
+}
+
+export function bytesOf(body: Buffer | (() => Buffer)): Buffer {
+  return typeof body === 'function' ? body() : body;
 }
 
 /** The caller's object is not ours to complete. */

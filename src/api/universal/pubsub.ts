@@ -2,7 +2,7 @@ import { Errors } from '../../errors/catalogue.js';
 import { isDaprError } from '../../errors/dapr-error.js';
 import { PubSubFeature } from '../../components/pubsub/features.js';
 import { isBulkPublisher, type BulkPublishEntry } from '../../components/pubsub/interface.js';
-import { buildEnvelope, CLOUDEVENT_CONTENT_TYPE } from '../../messaging/cloudevent.js';
+import { buildEnvelope, bytesOf, CLOUDEVENT_CONTENT_TYPE } from '../../messaging/cloudevent.js';
 import { readRawPayload } from '../../messaging/raw-payload.js';
 import { topicScopes } from '../../messaging/topic-scopes.js';
 import { currentSpan } from '../../diagnostics/tracing/context.js';
@@ -22,8 +22,11 @@ export interface PublishInput {
 
 export interface BulkPublishInputEntry {
   entryId: string;
-  /** The event bytes as the transport received them (JSON text, plain text, or raw bytes). */
-  event: Buffer;
+  /**
+   * The event bytes as the transport received them (JSON text, plain text, or raw bytes); a
+   * function when they are only made on demand (the JSON text of `parsed`, needed for rawPayload).
+   */
+  event: Buffer | (() => Buffer);
   /** The event as the transport parsed it, for JSON content types (spares parsing `event` again). */
   parsed?: { value: unknown };
   contentType: string;
@@ -127,13 +130,14 @@ export class PubSubApi {
   private encode(
     p: LivePubSub,
     topic: string,
-    body: Buffer,
+    body: Buffer | (() => Buffer),
     contentType: string | undefined,
     metadata: Record<string, string>,
     trace: { traceparent?: string; tracestate?: string },
     parsed?: { value: unknown },
   ): { data: Buffer; contentType: string } {
-    if (rawPayload(metadata)) return { data: body, contentType: contentType || 'application/octet-stream' };
+    if (rawPayload(metadata))
+      return { data: bytesOf(body), contentType: contentType || 'application/octet-stream' };
     try {
       const ce = buildEnvelope({
         appId: this.ctx.appId,

@@ -54,7 +54,12 @@ export function pubsubRoutes(api: PubSubApi): Route[] {
       const e = goFields(raw as Record<string, unknown>, ENTRY_FIELDS);
       // daprd converts the event first (no default content type), then checks the entryId.
       const contentType = typeof e.contentType === 'string' ? e.contentType : '';
-      const event = bulkEventBytes(e.event, contentType, topic, pubsubName);
+      // JSON types take any value: their bytes are made only if needed (rawPayload); the others
+      // are converted now, which is also daprd's content-type check.
+      const json = isJson(contentType) || isCloudEventJson(contentType);
+      const event = json
+        ? () => bulkEventBytes(e.event, contentType, topic, pubsubName)
+        : bulkEventBytes(e.event, contentType, topic, pubsubName);
       if (typeof e.entryId !== 'string' || e.entryId === '')
         throw Errors.pubsubEventsSer(`entryId is required for entry ${i}`);
       return {
@@ -62,7 +67,7 @@ export function pubsubRoutes(api: PubSubApi): Route[] {
         contentType,
         event,
         // Spares the envelope parsing the bytes just serialized from this value.
-        parsed: isJson(contentType) || isCloudEventJson(contentType) ? { value: e.event ?? null } : undefined,
+        parsed: json ? { value: e.event ?? null } : undefined,
         metadata: stringMap(e.metadata),
       };
     });
