@@ -48,6 +48,7 @@ import {
   stopChild,
   cpuSeconds,
   memoryMb,
+  CLI_NODE_FLAGS,
   noiseMeter,
   waitQuiet,
   median,
@@ -226,6 +227,11 @@ async function measure(broker, path, mode, durS, ourPids, { warm = false, stallS
   if (!warm) await waitQuiet(ourPids, { cores: 0.25, maxMs: 750 });
   const meter = noiseMeter(ourPids);
   meter.start();
+  let rssMaxMb = 0;
+  const rssTimer =
+    sidecar && path !== 'raw'
+      ? setInterval(() => (rssMaxMb = Math.max(rssMaxMb, memoryMb(sidecar.pid).rss || 0)), 100)
+      : undefined;
   const cpu0 = sidecar && path !== 'raw' ? cpuSeconds(sidecar.pid) : 0;
   const loadCpu0 = cpuSeconds(worker.proc.pid);
   const r = await worker.ask('run', {
@@ -241,6 +247,7 @@ async function measure(broker, path, mode, durS, ourPids, { warm = false, stallS
   await drain(() => worker.ask('progress'), r.okCount, stallS);
   const got = await worker.ask('collect');
   const noise = meter.stop();
+  clearInterval(rssTimer);
   const sidecarCpu = path !== 'raw' ? cpuSeconds(sidecar.pid) - cpu0 : NaN;
   const loadCpu = cpuSeconds(worker.proc.pid) - loadCpu0;
   const { lost, deliveredOfFailed } = reconcile(r.ok, got.counts);
@@ -267,6 +274,7 @@ async function measure(broker, path, mode, durS, ourPids, { warm = false, stallS
     backlogWaits: r.backlogWaits,
     sidecarCpuUsPerMsg: (sidecarCpu * 1e6) / Math.max(1, got.received),
     loadCpuUsPerMsg: (loadCpu * 1e6) / Math.max(1, got.received),
+    rssMaxMb,
     noise,
   };
   if (warm) return row;
@@ -523,10 +531,21 @@ function writeReport(perBroker, skipped) {
     );
   }
   out();
-  const mems = brokers.map((b) => `${b} ${perBroker[b].mem.hwm.toFixed(0)} MB`).join(', ');
+  const rssMax = (b, path, mode) =>
+    Math.max(
+      0,
+      ...results.filter((r) => r.broker === b && r.path === path && r.mode === mode).map((r) => r.rssMaxMb),
+    );
+  const mems = brokers
+    .map(
+      (b) =>
+        `${b} ${perBroker[b].mem.hwm.toFixed(0)} MB (at ${RATE} msg/s ${rssMax(b, 'daprts', 'rate').toFixed(0)}, ` +
+        `full speed ${rssMax(b, 'daprts', 'max').toFixed(0)}${BULK > 0 ? `, bulk ${rssMax(b, 'bulk', 'max').toFixed(0)}` : ''})`,
+    )
+    .join(', ');
   const noises = results.map((r) => r.noise);
   out(
-    `daprts peak RSS: ${mems}. Other processes used a median ${median(noises).toFixed(2)} cores ` +
+    `daprts peak RSS (sidecar run with node ${CLI_NODE_FLAGS.join(' ') || 'defaults'}${SIDECAR_NODE_ARGS.length ? ` ${SIDECAR_NODE_ARGS.join(' ')}` : ''}): ${mems}. Other processes used a median ${median(noises).toFixed(2)} cores ` +
       `(max ${Math.max(...noises).toFixed(2)}) during the measurements (a measurement above ${NOISE_MAX} is marked noisy).` +
       `${skipped.length ? ` Skipped: ${skipped.join('; ')}.` : ''} Total bench time ${((performance.now() - started) / 1000).toFixed(0)} s.`,
   );

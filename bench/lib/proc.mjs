@@ -56,6 +56,16 @@ function selfWithChildrenSeconds() {
 }
 
 /** {rss, hwm} in MB from /proc/<pid>/status. */
+/**
+ * The node flags of the CLI's shebang (`#!/usr/bin/env -S node --max-semi-space-size=4`): the
+ * sidecar is measured as the `daprts` command runs it, not as a bare `node dist/cli/main.js`.
+ */
+export const CLI_NODE_FLAGS = (() => {
+  const first = safe(() => readFileSync(CLI, 'utf8').split('\n', 1)[0], '');
+  const m = /^#!.*\bnode((?:\s+--\S+)*)\s*$/.exec(first);
+  return m ? m[1].trim().split(/\s+/).filter(Boolean) : [];
+})();
+
 export function memoryMb(pid) {
   const s = safe(() => readFileSync(`/proc/${pid}/status`, 'utf8'), '');
   const kb = (name) => Number(new RegExp(`^${name}:\\s+(\\d+)`, 'm').exec(s)?.[1] ?? NaN);
@@ -168,7 +178,12 @@ export async function startSidecar({
   extraArgs = [],
   timeoutMs = 20_000,
 }) {
-  const args = [...nodeArgs, ...(await sidecarArgs({ port, resourcesDir, dataDir })), ...extraArgs];
+  const args = [
+    ...CLI_NODE_FLAGS,
+    ...nodeArgs,
+    ...(await sidecarArgs({ port, resourcesDir, dataDir })),
+    ...extraArgs,
+  ];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (d) => (output += d));
