@@ -175,6 +175,16 @@ describe('Http1Pool (the app channel client)', () => {
     await expect(call).rejects.toBe(reason);
   });
 
+  it('fails a call when the app sends nothing for silenceMs, and the pool goes on', async () => {
+    const port = await httpServer((req, res) => {
+      if (req.url === '/hang') return;
+      res.end('ok');
+    });
+    const p = pool(port, { silenceMs: 100 });
+    await expect(p.request({ method: 'GET', path: '/hang', headers: {} })).rejects.toThrow(/sent nothing/);
+    expect((await p.request({ method: 'GET', path: '/', headers: {} })).body.toString()).toBe('ok');
+  });
+
   it('never lets a header inject lines, and sets framing headers itself', async () => {
     let seen: IncomingMessage | undefined;
     const port = await httpServer((req, res) => {

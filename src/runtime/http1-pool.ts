@@ -56,6 +56,8 @@ export interface Http1PoolOptions {
   maxConnections?: number;
   /** An idle connection is closed after this long (or the server's `Keep-Alive: timeout` − 1 s). */
   idleMs?: number;
+  /** A call fails when the app sends nothing for this long (undici's default headers/body timeout). */
+  silenceMs?: number;
 }
 
 /** Thrown when a connection ends before the answer is complete. */
@@ -94,6 +96,10 @@ class Connection {
     this.idleMs = idleMs;
     this.reset();
     socket.setNoDelay(true);
+    socket.on('timeout', () => {
+      if (!this.call) return;
+      this.fail(new Error(`the app sent nothing for ${pool.silenceMs / 1000} s`));
+    });
     socket.on('data', (d: Buffer) => {
       // Bytes on an idle connection answer nothing we asked: do not let them answer the next call.
       if (!this.call) return void socket.destroy();
@@ -117,6 +123,7 @@ class Connection {
   send(call: Call): void {
     clearTimeout(this.idleTimer);
     this.call = call;
+    this.socket.setTimeout(this.pool.silenceMs);
     const { req, signal } = call;
     if (signal) {
       this.onAbort = () => {
@@ -198,6 +205,7 @@ class Connection {
   private detach(): Call | undefined {
     const call = this.call;
     this.call = undefined;
+    if (call) this.socket.setTimeout(0);
     if (call?.signal && this.onAbort) call.signal.removeEventListener('abort', this.onAbort);
     this.onAbort = undefined;
     return call;
@@ -232,6 +240,7 @@ function abortReason(signal: AbortSignal): Error {
 
 export class Http1Pool {
   readonly hostHeader: string;
+  readonly silenceMs: number;
   /** Idle connections, most recently used last. */
   private readonly idle: Connection[] = [];
   private readonly all = new Set<Connection>();
@@ -239,6 +248,7 @@ export class Http1Pool {
   private closed = false;
 
   constructor(private readonly opts: Http1PoolOptions) {
+    this.silenceMs = opts.silenceMs ?? 300_000;
     this.hostHeader = `${opts.host.includes(':') ? `[${opts.host}]` : opts.host}:${opts.port}`;
   }
 
