@@ -202,6 +202,8 @@ describe('Http1Pool (the app channel client)', () => {
       body: 'abc',
     });
     expect(seen?.headers['content-length']).toBe('3');
+    await p.request({ method: 'POST', path: '/a b/é\r\nx: y', headers: {}, body: 'abc' });
+    expect(seen?.url).toBe('/a%20b/%C3%A9%0D%0Ax:%20y');
     expect(seen?.headers['x-injected']).toBeUndefined();
   });
 

@@ -132,7 +132,7 @@ class Connection {
       };
       signal.addEventListener('abort', this.onAbort, { once: true });
     }
-    let head = `${req.method} ${req.path} HTTP/1.1\r\nhost: ${this.pool.hostHeader}\r\nconnection: keep-alive\r\n`;
+    let head = `${req.method} ${requestTarget(req.path)} HTTP/1.1\r\nhost: ${this.pool.hostHeader}\r\nconnection: keep-alive\r\n`;
     for (const name in req.headers) {
       if (FRAMING.has(name.toLowerCase())) continue;
       const value = req.headers[name];
@@ -222,6 +222,15 @@ const FRAMING = new Set([
   'upgrade',
 ]);
 const UNSAFE = /[\r\n\0]/;
+
+/** The path as a request target: spaces, controls and non-ASCII percent-encoded (never a broken request line). */
+function requestTarget(path: string): string {
+  return NOT_VISIBLE_ASCII.test(path)
+    ? path.replace(NOT_VISIBLE_ASCII_ALL, (m) => encodeURIComponent(m))
+    : path;
+}
+const NOT_VISIBLE_ASCII = /[^\x21-\x7e]/;
+const NOT_VISIBLE_ASCII_ALL = /[^\x21-\x7e]+/g;
 
 /** Idle time the server allows, from `Keep-Alive: timeout=N`, minus a second of margin. */
 function keepAliveHint(raw: string[]): number | undefined {
