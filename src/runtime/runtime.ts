@@ -17,17 +17,13 @@ import { pubsubRoutes } from '../api/http/routes/pubsub.js';
 import { PubSubApi } from '../api/universal/pubsub.js';
 import type { UniversalContext } from '../api/universal/context.js';
 import { declarativeSubscriptions } from '../messaging/subscriptions/declarative.js';
-import { SubscriptionManager } from '../messaging/subscription-manager.js';
-import type { SubscriptionSpec } from '../messaging/subscriptions/types.js';
 import { StreamingSubscriptions } from '../messaging/streaming.js';
 import type { GrpcApiServer } from '../api/grpc/server.js';
-import { connectApp, type AppConnection } from './app-connection.js';
 import { SecretsApi, type SecretsContext } from '../api/universal/secrets.js';
 import { secretRoutes } from '../api/http/routes/secrets.js';
 import { jobRoutes } from '../api/http/routes/jobs.js';
 import { JobsApi } from '../api/universal/jobs.js';
 import type { JobStore } from '../components/scheduler/interface.js';
-import { JobEngine, type JobTrigger, type TriggerOutcome } from '../scheduler/engine.js';
 import { embeddedJobStoreContext, jobStoreRegistry } from '../components/scheduler/registry.js';
 import { loadConfiguration } from '../resources/configuration.js';
 import {
@@ -39,8 +35,7 @@ import { CompStore } from './compstore.js';
 import { embeddedDefaultComponents } from './embedded-default.js';
 import { inlineComponents } from './inline-components.js';
 import { initComponents } from './init-components.js';
-import { waitForPort } from './app-port.js';
-import { AppHealth, type AppHealthConfig } from './app-health.js';
+import { AppLifecycle, appConnectionMetadata } from './app-lifecycle.js';
 import type { RuntimeOptions } from './options.js';
 import { StateClient } from './state-client.js';
 
@@ -78,10 +73,8 @@ export class Runtime {
   private readonly secretsCtx: SecretsContext;
   private readonly secretsApi: SecretsApi;
   private jobsApi?: JobsApi;
-  private jobEngine?: JobEngine;
   private jobStore?: JobStore;
-  private app?: AppConnection;
-  private subscriptions?: SubscriptionManager;
+  private readonly app: AppLifecycle;
   private readonly streaming: StreamingSubscriptions;
   private grpcServer?: GrpcApiServer;
   private grpcBoundPort = 0;
@@ -89,11 +82,9 @@ export class Runtime {
   private server?: HttpApiServer;
   private port = 0;
   private outbound = false;
-  private appReady = false;
   private closing?: Promise<void>;
   private readonly abort = new AbortController();
   private obs?: Observability;
-  private appHealth?: AppHealth;
 
   constructor(private readonly opts: RuntimeOptions) {
     this.appId = opts.appId;
@@ -133,14 +124,19 @@ export class Runtime {
     this.metadataApi = new MetadataApi({
       appId: this.appId,
       compStore: this.compStore,
-      app: {
-        port: opts.appPort,
-        protocol: opts.appProtocol ?? 'http',
-        channelAddress: opts.appChannelAddress ?? '127.0.0.1',
-        maxConcurrency: opts.appMaxConcurrency,
-        health: opts.appHealthCheck,
-      },
-      subscriptions: () => [...(this.subscriptions?.list() ?? []), ...this.streaming.list()],
+      app: appConnectionMetadata(opts),
+      subscriptions: () => [...this.app.listSubscriptions(), ...this.streaming.list()],
+    });
+    this.app = new AppLifecycle({
+      appId: this.appId,
+      compStore: this.compStore,
+      logger: this.logger,
+      opts,
+      signal: this.abort.signal,
+      maxMessageBytes: opts.maxBodyBytes ?? DEFAULT_MAX_BODY,
+      resiliency: () => this.ctx.resiliency,
+      observability: () => this.obs,
+      jobs: () => ({ api: this.jobsApi, store: this.jobStore }),
     });
   }
 
@@ -229,7 +225,7 @@ export class Runtime {
       await this.close();
       throw err;
     }
-    this.watchApp(declarative);
+    this.app.start(declarative);
     this.logger.info(
       { port: this.port, grpcPort: this.grpcBoundPort, ms: Math.round(performance.now() - started) },
       `dapr initialized. Status: Running. HTTP API on port ${this.port}, gRPC API on port ${this.grpcBoundPort}`,
@@ -247,10 +243,9 @@ export class Runtime {
     this.abort.abort();
     this.outbound = false;
     // No more probes, and no health change half-applied while the rest closes.
-    await this.appHealth?.close();
+    await this.app.stopHealthChecks();
     // Stop taking messages and firing jobs first, so nothing is delivered to an app that is going away.
-    this.jobsApi?.attachEngine(undefined);
-    await Promise.all([this.subscriptions?.close(), this.jobEngine?.stop()]);
+    await this.app.stopDeliveries();
     const grace = (this.opts.gracefulShutdownSeconds ?? 5) * 1000;
     // Ends the streaming subscriptions' streams, then drains unary calls.
     const grpcClosed = this.grpcServer?.close(grace);
@@ -263,7 +258,7 @@ export class Runtime {
     await grpcClosed;
     await Promise.allSettled(this.components.reverse().map((c) => c.close()));
     this.components = [];
-    await this.app?.close();
+    await this.app.close();
     await this.obs?.close();
     this.logger.info('dapr shutdown complete');
   }
@@ -299,7 +294,7 @@ export class Runtime {
   ): Promise<void> {
     const health: HealthApi = {
       appId: this.appId,
-      ready: () => this.outbound && this.appReady,
+      ready: () => this.outbound && this.app.ready,
       outboundReady: () => this.outbound,
     };
     const shutdown = () => void this.close().then(() => this.opts.onShutdown?.());
@@ -372,136 +367,5 @@ export class Runtime {
       logger: this.logger.child({ scope: 'dapr.runtime.jobs' }),
       now: this.opts.now,
     });
-  }
-
-  /** Starts firing due jobs at the app (`POST /job/<name>` or `OnJobEventAlpha1`). */
-  private startJobEngine(trigger: JobTrigger): void {
-    const store = this.jobStore;
-    if (!this.jobsApi || !store || this.jobEngine) return;
-    const isSuccess = (o: TriggerOutcome) => o === 'success';
-    this.jobEngine = new JobEngine({
-      store,
-      scope: this.jobsApi.scope,
-      trigger: this.obs ? this.obs.jobTrigger(trigger, isSuccess) : trigger,
-      logger: this.logger.child({ scope: 'dapr.runtime.scheduler' }),
-      now: this.opts.now,
-    });
-    this.jobsApi.attachEngine(this.jobEngine);
-    this.jobEngine.start();
-  }
-
-  /**
-   * With an app port, the runtime is fully ready once the app accepts connections and its
-   * subscriptions (declarative + `GET /dapr/subscribe`) are running. Without one there is no app
-   * channel, so nothing is delivered (as daprd).
-   */
-  private watchApp(declarative: ReturnType<typeof declarativeSubscriptions>): void {
-    if (!this.opts.appPort) {
-      this.appReady = true;
-      return;
-    }
-    const host = this.opts.appChannelAddress ?? '127.0.0.1';
-    const env = this.opts.env ?? process.env;
-    this.app = connectApp({
-      host,
-      port: this.opts.appPort,
-      protocol: this.opts.appProtocol,
-      appApiToken: this.opts.appApiToken ?? env.APP_API_TOKEN,
-      maxConcurrency: this.opts.appMaxConcurrency,
-      appId: this.appId,
-      logger: this.logger,
-      maxMessageBytes: this.opts.maxBodyBytes ?? DEFAULT_MAX_BODY,
-    });
-    const app = this.app;
-    waitForPort(host, this.opts.appPort, this.abort.signal)
-      .then(async () => {
-        this.logger.info({ appPort: this.opts.appPort }, 'application discovered on port');
-        if (this.opts.appHealthCheck) this.startAppHealth(app, this.opts.appHealthCheck, declarative);
-        else await this.appBecameHealthy(app, declarative);
-      })
-      .catch((err: unknown) => this.appStartFailed(err));
-  }
-
-  /** Starting the app's subscriptions failed: fatal, as daprd exits when it cannot subscribe. */
-  private appStartFailed(err: unknown): void {
-    if (this.abort.signal.aborted) return;
-    this.logger.error({ err }, `cannot start the app's subscriptions: ${(err as Error).message}`);
-    this.opts.onFatal?.(err);
-  }
-
-  /**
-   * App health checks: nothing is delivered before the first successful probe; while the app is
-   * unhealthy its subscriptions are closed (messages wait in the broker) and the job engine is
-   * stopped (due jobs wait in the store); both come back when it is healthy again.
-   */
-  private startAppHealth(
-    app: AppConnection,
-    config: AppHealthConfig,
-    declarative: ReturnType<typeof declarativeSubscriptions>,
-  ): void {
-    this.appHealth = new AppHealth({
-      ...config,
-      probe: (timeoutMs) => app.probe(config.path, timeoutMs),
-      logger: this.logger,
-      clock: this.opts.appHealthClock,
-      onChange: async (healthy) => {
-        if (this.abort.signal.aborted) return;
-        if (healthy) await this.appBecameHealthy(app, declarative);
-        else await this.appBecameUnhealthy();
-      },
-    });
-    this.appHealth.start();
-    // As daprd: /v1.0/healthz is ready once the app port answers; deliveries wait for a healthy probe.
-    this.appReady = true;
-  }
-
-  /** The first time: reads the app's subscriptions and starts everything; later: resumes. */
-  private async appBecameHealthy(
-    app: AppConnection,
-    declarative: ReturnType<typeof declarativeSubscriptions>,
-  ): Promise<void> {
-    this.startJobEngine(app.jobTrigger);
-    if (this.subscriptions) {
-      await this.subscriptions
-        .resume()
-        .catch((err: unknown) =>
-          this.logger.warn({ err }, `failed to subscribe to topics: ${(err as Error).message}`),
-        );
-      return;
-    }
-    let programmatic: SubscriptionSpec[];
-    try {
-      programmatic = await app.delivery.listSubscriptions();
-    } catch (err) {
-      this.appStartFailed(err);
-      return;
-    }
-    if (this.abort.signal.aborted) return;
-    this.subscriptions = new SubscriptionManager({
-      appId: this.appId,
-      compStore: this.compStore,
-      app: app.delivery,
-      resiliency: this.ctx.resiliency,
-      logger: this.logger,
-      now: this.opts.now ?? Date.now,
-      onDelivery: this.opts.onDelivery,
-      tracing: this.obs?.tracing,
-      metrics: this.obs?.metrics,
-    });
-    try {
-      await this.subscriptions.start([...declarative, ...programmatic]);
-    } catch (err) {
-      this.appStartFailed(err);
-      return;
-    }
-    this.appReady = true;
-  }
-
-  /** Stops triggering jobs (they stay due in the store) and closes the app's subscriptions. */
-  private async appBecameUnhealthy(): Promise<void> {
-    const engine = this.jobEngine;
-    this.jobEngine = undefined;
-    this.jobsApi?.attachEngine(undefined);
-    await Promise.all([engine?.stop(), this.subscriptions?.pause()]);
   }
 }
