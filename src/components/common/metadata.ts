@@ -123,8 +123,9 @@ export function parseComponentMetadata<S extends z.ZodObject<z.ZodRawShape>>(
 /** Case-insensitive lookup in a metadata map. */
 export function getMetadataValue(raw: Record<string, string> | undefined, name: string): string | undefined {
   if (!raw) return undefined;
-  if (name in raw) return raw[name];
+  if (Object.hasOwn(raw, name)) return raw[name];
   const lower = name.toLowerCase();
-  for (const [k, v] of Object.entries(raw)) if (k.toLowerCase() === lower) return v;
+  // for..in, not Object.entries: called several times per published message (cloudevent.* overrides).
+  for (const k in raw) if (Object.hasOwn(raw, k) && k.toLowerCase() === lower) return raw[k];
   return undefined;
 }
