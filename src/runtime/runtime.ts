@@ -206,6 +206,7 @@ export class Runtime {
     for (const r of policies.loaded) metrics.resiliencyLoaded(r.name, r.namespace);
     if (metrics.enabled) policies.observe((e) => metrics.resiliencyPolicy(e));
     this.ctx.resiliency = this.obs.instrument(policies);
+    this.ctx.metrics = this.obs.metrics;
     this.secretsCtx.resiliency = this.ctx.resiliency;
     try {
       this.components = await initComponents(loaded, {

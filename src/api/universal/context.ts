@@ -1,4 +1,5 @@
 import type { Logger } from '../../diagnostics/logger.js';
+import type { Metrics } from '../../diagnostics/metrics/metrics.js';
 import type { ComponentKind, PolicyRunner, ResiliencyProvider } from '../../resiliency/provider.js';
 import type { CompStore } from '../../runtime/compstore.js';
 
@@ -8,6 +9,8 @@ export interface UniversalContext {
   compStore: CompStore;
   resiliency: ResiliencyProvider;
   logger: Logger;
+  /** Metrics an API operation records itself (bulk publish); component calls are instrumented in `resiliency`. */
+  metrics?: Metrics;
 }
 
 /** Runners already resolved, per provider and kind (a provider's policies are fixed once it is built). */

@@ -96,32 +96,44 @@ export class PubSubApi {
         ...this.encode(p, input.topic, e.event, e.contentType, metadata, trace, e.parsed),
       };
     });
+    // daprd records a bulk publish as one call (dapr_component_pubsub_egress_bulk_*), not as one
+    // egress per entry: entries run under the policy without call info (no per-entry metrics).
     const run = this.ctx.resiliency.componentOutbound(p.name, 'pubsub');
-    if (isBulkPublisher(p.pubsub)) {
-      const pubsub = p.pubsub;
-      return run(() => pubsub.bulkPublish(input.topic, entries, input.metadata), {
-        operation: 'bulk_publish',
-        topic: input.topic,
-      });
+    const started = performance.now();
+    let failed: { entryId: string; error: string }[] = [];
+    try {
+      if (isBulkPublisher(p.pubsub)) {
+        const pubsub = p.pubsub;
+        failed = await run(() => pubsub.bulkPublish(input.topic, entries, input.metadata));
+      } else {
+        await Promise.all(
+          entries.map(async (e) => {
+            try {
+              await run(() =>
+                p.pubsub.publish({
+                  topic: input.topic,
+                  data: e.data,
+                  contentType: e.contentType,
+                  metadata: e.metadata,
+                }),
+              );
+            } catch (err) {
+              failed.push({ entryId: e.entryId, error: err instanceof Error ? err.message : String(err) });
+            }
+          }),
+        );
+      }
+    } catch (err) {
+      this.ctx.metrics?.pubsubEgressBulk(p.name, input.topic, false, 0, performance.now() - started);
+      throw err;
     }
-    const failed: { entryId: string; error: string }[] = [];
-    await Promise.all(
-      entries.map(async (e) => {
-        try {
-          await run(
-            () =>
-              p.pubsub.publish({
-                topic: input.topic,
-                data: e.data,
-                contentType: e.contentType,
-                metadata: e.metadata,
-              }),
-            { operation: 'publish', topic: input.topic },
-          );
-        } catch (err) {
-          failed.push({ entryId: e.entryId, error: err instanceof Error ? err.message : String(err) });
-        }
-      }),
+    const ok = failed.length === 0;
+    this.ctx.metrics?.pubsubEgressBulk(
+      p.name,
+      input.topic,
+      ok,
+      entries.length - failed.length,
+      performance.now() - started,
     );
     return failed;
   }

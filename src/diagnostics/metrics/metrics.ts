@@ -46,6 +46,17 @@ export interface Metrics {
     elapsedMs: number,
     topic?: string,
   ): void;
+  /**
+   * One bulk publish call (`dapr_component_pubsub_egress_bulk_*`): `success` is daprd's `err == nil`
+   * (no entry failed), `events` the entries published.
+   */
+  pubsubEgressBulk(
+    component: string,
+    topic: string,
+    success: boolean,
+    events: number,
+    elapsedMs: number,
+  ): void;
   /** One delivery attempt to the app. */
   pubsubIngress(component: string, topic: string, status: IngressStatus, elapsedMs: number): void;
   /** One job trigger delivered to the app. */
@@ -68,6 +79,7 @@ export const noMetrics: Metrics = {
   enabled: false,
   httpServerRequest: () => {},
   componentCall: () => {},
+  pubsubEgressBulk: () => {},
   pubsubIngress: () => {},
   jobTriggered: () => {},
   errorCode: () => {},

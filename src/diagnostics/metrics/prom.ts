@@ -135,6 +135,22 @@ export class PromMetrics implements Metrics {
       buckets,
     );
     this.counter(
+      'dapr_component_pubsub_egress_bulk_count',
+      'The number of bulk publish calls to the pub/sub component.',
+      egress,
+    );
+    this.counter(
+      'dapr_component_pubsub_egress_bulk_event_count',
+      'The number of outgoing messages to the pub/sub component published through bulk publish API.',
+      egress,
+    );
+    this.histogram(
+      'dapr_component_pubsub_egress_bulk_latencies',
+      'The latency of the response for the bulk publish call from the pub/sub component.',
+      egress,
+      buckets,
+    );
+    this.counter(
       'dapr_component_pubsub_ingress_count',
       'The number of incoming messages arriving from the pub/sub component.',
       ingress,
@@ -250,6 +266,24 @@ export class PromMetrics implements Metrics {
     }
     series.count.inc();
     series.latency.observe(elapsedMs);
+  }
+
+  pubsubEgressBulk(
+    component: string,
+    topic: string,
+    success: boolean,
+    events: number,
+    elapsedMs: number,
+  ): void {
+    // Once per bulk call: the metric's own per-label-set map is cache enough.
+    const { appId, namespace } = this.opts;
+    const labels = [appId, component, namespace, String(success), topic];
+    this.c.dapr_component_pubsub_egress_bulk_count.bind(labels).inc();
+    if (events > 0)
+      this.c.dapr_component_pubsub_egress_bulk_event_count
+        .bind([appId, component, namespace, 'true', topic])
+        .inc(events);
+    if (elapsedMs > 0) this.h.dapr_component_pubsub_egress_bulk_latencies.bind(labels).observe(elapsedMs);
   }
 
   pubsubIngress(component: string, topic: string, status: IngressStatus, elapsedMs: number): void {

@@ -48,7 +48,7 @@ export abstract class LabeledMetric<S = unknown> {
 }
 
 export interface CounterSeries {
-  inc(): void;
+  inc(by?: number): void;
 }
 
 export class LabeledCounter extends LabeledMetric<{ value: number }> {
@@ -56,7 +56,7 @@ export class LabeledCounter extends LabeledMetric<{ value: number }> {
 
   bind(values: readonly string[]): CounterSeries {
     const s = this.bindState(values);
-    return { inc: () => void s.value++ };
+    return { inc: (by = 1) => void (s.value += by) };
   }
 
   protected newState() {
