@@ -1,3 +1,5 @@
+import { createServer as createHttpsServer } from 'node:https';
+import { makeTestPki } from '../components/secretstores/kubernetes/testing.js';
 import {
   createServer as createHttpServer,
   type IncomingMessage,
@@ -224,6 +226,21 @@ describe('Http1Pool (the app channel client)', () => {
     );
     expect(all.map((r) => r.body.toString())).toEqual(Array(6).fill('ok'));
     expect(maxOpen).toBe(2);
+  });
+
+  it('AppChannel over https (--app-protocol https): an app certificate nobody vouches for is accepted, as daprd', async () => {
+    const pki = makeTestPki();
+    const server = createHttpsServer({ key: pki.serverKey, cert: pki.serverCert }, (req, res) =>
+      res.end(`tls ${req.method} ${req.url}`),
+    );
+    servers.push(server);
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as AddressInfo).port;
+    const channel = new AppChannel({ host: '127.0.0.1', port, appId: 'app', protocol: 'https' });
+    const res = await channel.request({ method: 'POST', path: '/orders', body: '{}' });
+    expect(res.status).toBe(200);
+    expect(res.body.toString()).toBe('tls POST /orders');
+    await channel.close();
   });
 
   it('AppChannel: decodes answer headers as utf8 with lower-cased names, repeated ones as arrays', async () => {

@@ -317,7 +317,16 @@ export class Http1Pool {
   private open(call: Call): void {
     const { host, port, tls } = this.opts;
     const socket = tls
-      ? tlsConnect({ host, port, ALPNProtocols: ['http/1.1'], ...(isIP(host) ? {} : { servername: host }) })
+      ? // As daprd's https app channel: the app's certificate is not verified (apps commonly
+        // serve a self-signed one), TLS 1.2 at least.
+        tlsConnect({
+          host,
+          port,
+          ALPNProtocols: ['http/1.1'],
+          rejectUnauthorized: false,
+          minVersion: 'TLSv1.2',
+          ...(isIP(host) ? {} : { servername: host }),
+        })
       : connect({ host, port });
     const conn = new Connection(socket, this, this.opts.idleMs ?? 4_000);
     this.all.add(conn);
