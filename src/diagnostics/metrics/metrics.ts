@@ -57,6 +57,16 @@ export interface Metrics {
     events: number,
     elapsedMs: number,
   ): void;
+  /**
+   * One bulk delivery to the app, settled (`dapr_component_pubsub_ingress_bulk_*`): its entries by
+   * how they ended.
+   */
+  pubsubIngressBulk(
+    component: string,
+    topic: string,
+    entries: Record<IngressStatus, number>,
+    elapsedMs: number,
+  ): void;
   /** One delivery attempt to the app. */
   pubsubIngress(component: string, topic: string, status: IngressStatus, elapsedMs: number): void;
   /** One job trigger delivered to the app. */
@@ -80,6 +90,7 @@ export const noMetrics: Metrics = {
   httpServerRequest: () => {},
   componentCall: () => {},
   pubsubEgressBulk: () => {},
+  pubsubIngressBulk: () => {},
   pubsubIngress: () => {},
   jobTriggered: () => {},
   errorCode: () => {},

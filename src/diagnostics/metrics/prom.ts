@@ -161,6 +161,23 @@ export class PromMetrics implements Metrics {
       ingress,
       buckets,
     );
+    const bulkIngress = ['app_id', 'component', 'namespace', 'topic'];
+    this.counter(
+      'dapr_component_pubsub_ingress_bulk_count',
+      'The number of incoming bulk subscribe calls arriving from the bulk pub/sub component.',
+      bulkIngress,
+    );
+    this.counter(
+      'dapr_component_pubsub_ingress_bulk_event_count',
+      'Total number of incoming messages arriving from the bulk pub/sub component via Bulk Subscribe.',
+      ['app_id', 'component', 'namespace', 'process_status', 'topic'],
+    );
+    this.histogram(
+      'dapr_component_pubsub_ingress_bulk_latencies',
+      'The consuming app event processing latency for the bulk pub/sub component.',
+      bulkIngress,
+      buckets,
+    );
     this.counter('dapr_component_job_success_count', 'The number of successful job triggers.', job);
     this.counter('dapr_component_job_failure_count', 'The number of failed job triggers.', job);
     this.histogram(
@@ -284,6 +301,27 @@ export class PromMetrics implements Metrics {
         .bind([appId, component, namespace, 'true', topic])
         .inc(events);
     if (elapsedMs > 0) this.h.dapr_component_pubsub_egress_bulk_latencies.bind(labels).observe(elapsedMs);
+  }
+
+  pubsubIngressBulk(
+    component: string,
+    topic: string,
+    entries: Record<IngressStatus, number>,
+    elapsedMs: number,
+  ): void {
+    // daprd labels these with the literal "pubsubName" (ReportBulkSubDiagnostics); the component's
+    // name is what a dashboard can use.
+    const { appId, namespace } = this.opts;
+    this.c.dapr_component_pubsub_ingress_bulk_count.bind([appId, component, namespace, topic]).inc();
+    for (const status of ['success', 'drop', 'retry'] as const)
+      if (entries[status] > 0)
+        this.c.dapr_component_pubsub_ingress_bulk_event_count
+          .bind([appId, component, namespace, status, topic])
+          .inc(entries[status]);
+    if (elapsedMs > 0)
+      this.h.dapr_component_pubsub_ingress_bulk_latencies
+        .bind([appId, component, namespace, topic])
+        .observe(elapsedMs);
   }
 
   pubsubIngress(component: string, topic: string, status: IngressStatus, elapsedMs: number): void {

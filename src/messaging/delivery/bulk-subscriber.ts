@@ -83,6 +83,8 @@ async function deliverBulk(
   deps: SubscriberDeps,
 ): Promise<void> {
   let remaining = entries;
+  const outcome = { success: 0, drop: 0, retry: 0 };
+  const started = performance.now();
   try {
     await deps.inbound(async (signal) => {
       let statuses: Map<string, string>;
@@ -108,17 +110,24 @@ async function deliverBulk(
       const next: typeof remaining = [];
       for (const e of remaining) {
         const s = statuses.get(e.p.entryId);
-        if (s === 'SUCCESS') e.p.resolve();
-        else if (s === 'DROP') await settleDropped(spec, e.p, deps);
-        else next.push(e);
+        if (s === 'SUCCESS') {
+          outcome.success++;
+          e.p.resolve();
+        } else if (s === 'DROP') {
+          outcome.drop++;
+          await settleDropped(spec, e.p, deps);
+        } else next.push(e);
       }
       remaining = next;
       if (remaining.length > 0)
         throw new RetriableDeliveryError(`${remaining.length} entries not acknowledged`);
     });
   } catch (err) {
+    outcome.retry = remaining.length;
     for (const e of remaining) await deadLetterOrReject(spec, e.p, deps, err);
   }
+  // One bulk ingress per batch, its entries by how they ended (daprd's bulk subscribe diagnostics).
+  deps.metrics?.pubsubIngressBulk(spec.pubsubName, spec.topic, outcome, performance.now() - started);
 }
 
 /** A dropped entry is acked, after a trip to the dead-letter topic when there is one. */
