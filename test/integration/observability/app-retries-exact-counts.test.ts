@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 import { DaprtsProcess, freePort } from '../../helpers/daprts-process.js';
-import { pubsubYaml, sampleValue, scrape, TestApp } from './helpers.js';
+import { pubsubYaml, sampleValue, scrape, TestApp, waitForSubscriptions } from './helpers.js';
 
 const RESILIENCY = `apiVersion: dapr.io/v1alpha1
 kind: Resiliency
@@ -48,12 +48,7 @@ it('inbound retries to the app: exact call counts, and matching.httpStatusCodes 
     resources: { 'pubsub.yaml': pubsubYaml(), 'resiliency.yaml': RESILIENCY },
     args: ['--app-port', String(app.port), '--metrics-port', String(metricsPort)],
   });
-  const deadline = Date.now() + 10_000;
-  while (Date.now() < deadline) {
-    const md = (await (await p.fetch('/v1.0/metadata')).json()) as { subscriptions?: unknown[] };
-    if ((md.subscriptions ?? []).length === 4) break;
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  await waitForSubscriptions(p, 4);
   for (const topic of Object.keys(SCRIPTS)) {
     const res = await p.fetch(`/v1.0/publish/pubsub/${topic}`, { method: 'POST', body: 'x' });
     expect(res.status).toBe(204);

@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 import { DaprtsProcess, freePort } from '../../helpers/daprts-process.js';
-import { pubsubYaml, sampleValue, scrape, TestApp } from './helpers.js';
+import { pubsubYaml, sampleValue, scrape, TestApp, waitForSubscriptions } from './helpers.js';
 
 it('a bulk publish is one bulk egress call with its event count, not one egress per entry (as daprd)', async () => {
   const metricsPort = await freePort();
@@ -56,12 +56,8 @@ it('bulk subscribe: one bulk ingress per batch delivered, its entries counted by
     resources: { 'pubsub.yaml': pubsubYaml() },
     args: ['--app-port', String(app.port), '--metrics-port', String(metricsPort)],
   });
+  await waitForSubscriptions(p, 1);
   const deadline = Date.now() + 10_000;
-  while (Date.now() < deadline) {
-    const md = (await (await p.fetch('/v1.0/metadata')).json()) as { subscriptions?: unknown[] };
-    if ((md.subscriptions ?? []).length === 1) break;
-    await new Promise((r) => setTimeout(r, 50));
-  }
   for (let i = 0; i < 3; i++) {
     const res = await p.fetch('/v1.0/publish/pubsub/batch', { method: 'POST', body: `m${i}` });
     expect(res.status).toBe(204);

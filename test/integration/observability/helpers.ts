@@ -250,3 +250,13 @@ ${spec
   .join('\n')}
 `;
 }
+
+/** Waits (up to 10 s) until the sidecar's metadata lists `count` subscriptions. */
+export async function waitForSubscriptions(p: { fetch: (path: string) => Promise<Response> }, count: number) {
+  const deadline = Date.now() + 10_000;
+  while (Date.now() < deadline) {
+    const md = (await (await p.fetch('/v1.0/metadata')).json()) as { subscriptions?: unknown[] };
+    if ((md.subscriptions ?? []).length === count) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

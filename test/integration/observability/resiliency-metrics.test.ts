@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 import { DaprtsProcess, freePort } from '../../helpers/daprts-process.js';
-import { pubsubYaml, sampleValue, scrape, TestApp } from './helpers.js';
+import { pubsubYaml, sampleValue, scrape, TestApp, waitForSubscriptions } from './helpers.js';
 
 const RESILIENCY = `apiVersion: dapr.io/v1alpha1
 kind: Resiliency
@@ -33,12 +33,7 @@ it('dapr_resiliency_* series: loaded, applied per call, activated by a retry and
     resources: { 'pubsub.yaml': pubsubYaml(), 'resiliency.yaml': RESILIENCY },
     args: ['--app-port', String(app.port), '--metrics-port', String(metricsPort)],
   });
-  const deadline = Date.now() + 10_000;
-  while (Date.now() < deadline) {
-    const md = (await (await p.fetch('/v1.0/metadata')).json()) as { subscriptions?: unknown[] };
-    if ((md.subscriptions ?? []).length === 1) break;
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  await waitForSubscriptions(p, 1);
   expect((await p.fetch('/v1.0/publish/pubsub/down', { method: 'POST', body: 'x' })).status).toBe(204);
   await app.waitForDeliveries(2);
   // Two failures open the breaker; the retry after that is refused without calling the app.
