@@ -54,6 +54,21 @@ describe('instrumentResiliency', () => {
     expect(text).toMatch(/dapr_component_pubsub_egress_count\{[^}]*success="true",topic="orders"\} 1/);
     await t.shutdown();
   });
+
+  it('calls of a bulk publish are traced, but left to the API to count as one bulk call', async () => {
+    const { t, exporter } = tracing();
+    const metrics = new PromMetrics({ appId: 'a', namespace: '' });
+    const run = instrumentResiliency(noResiliency, { tracing: t, metrics }).componentOutbound('ps', 'pubsub');
+    const api = t.startSpan('/v1.0-alpha1/publish/bulk/ps/orders', { kind: 'server' })!;
+    await runWithSpan(api, () =>
+      run(async () => undefined, { operation: 'publish', topic: 'orders', bulk: true }),
+    );
+    api.end();
+    await t.flush();
+    expect(exporter.getFinishedSpans().filter((s) => s.name === 'orders publish')).toHaveLength(1);
+    expect(await metrics.render()).not.toMatch(/dapr_component_pubsub_egress_count\{/);
+    await t.shutdown();
+  });
 });
 
 describe('job triggers', () => {

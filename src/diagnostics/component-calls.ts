@@ -74,14 +74,15 @@ export function instrumentResiliency(
         const s = spanOf(kind, name, call);
         span = tracing.startChild(s.name, parent, { kind: s.kind, attributes: s.attributes });
       }
-      const started = metrics.enabled ? performance.now() : 0;
+      const counted = block !== undefined && metrics.enabled && !call.bulk;
+      const started = counted ? performance.now() : 0;
       try {
         const result = await run(op);
-        if (block && metrics.enabled)
+        if (counted)
           metrics.componentCall(block, name, call.operation, true, performance.now() - started, call.topic);
         return result;
       } catch (err) {
-        if (block && metrics.enabled)
+        if (counted)
           metrics.componentCall(block, name, call.operation, false, performance.now() - started, call.topic);
         span?.recordError(err);
         throw err;

@@ -8,6 +8,11 @@ export type ComponentKind = 'state' | 'pubsub' | 'secretstores' | 'scheduler';
 export interface CallInfo {
   operation: string;
   topic?: string;
+  /**
+   * Part of a bulk publish: traced as any call, but counted by the API as one bulk call
+   * (`dapr_component_pubsub_egress_bulk_*`, as daprd) rather than as an egress per entry.
+   */
+  bulk?: boolean;
 }
 
 /**

@@ -97,25 +97,31 @@ export class PubSubApi {
       };
     });
     // daprd records a bulk publish as one call (dapr_component_pubsub_egress_bulk_*), not as one
-    // egress per entry: entries run under the policy without call info (no per-entry metrics).
+    // egress per entry: `bulk` calls are traced but not counted by the instrumentation.
     const run = this.ctx.resiliency.componentOutbound(p.name, 'pubsub');
     const started = performance.now();
     let failed: { entryId: string; error: string }[] = [];
     try {
       if (isBulkPublisher(p.pubsub)) {
         const pubsub = p.pubsub;
-        failed = await run(() => pubsub.bulkPublish(input.topic, entries, input.metadata));
+        failed = await run(() => pubsub.bulkPublish(input.topic, entries, input.metadata), {
+          operation: 'bulk_publish',
+          topic: input.topic,
+          bulk: true,
+        });
       } else {
         await Promise.all(
           entries.map(async (e) => {
             try {
-              await run(() =>
-                p.pubsub.publish({
-                  topic: input.topic,
-                  data: e.data,
-                  contentType: e.contentType,
-                  metadata: e.metadata,
-                }),
+              await run(
+                () =>
+                  p.pubsub.publish({
+                    topic: input.topic,
+                    data: e.data,
+                    contentType: e.contentType,
+                    metadata: e.metadata,
+                  }),
+                { operation: 'publish', topic: input.topic, bulk: true },
               );
             } catch (err) {
               failed.push({ entryId: e.entryId, error: err instanceof Error ? err.message : String(err) });
@@ -127,11 +133,10 @@ export class PubSubApi {
       this.ctx.metrics?.pubsubEgressBulk(p.name, input.topic, false, 0, performance.now() - started);
       throw err;
     }
-    const ok = failed.length === 0;
     this.ctx.metrics?.pubsubEgressBulk(
       p.name,
       input.topic,
-      ok,
+      failed.length === 0,
       entries.length - failed.length,
       performance.now() - started,
     );

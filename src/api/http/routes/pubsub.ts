@@ -57,9 +57,8 @@ export function pubsubRoutes(api: PubSubApi): Route[] {
       // JSON types take any value: their bytes are made only if needed (rawPayload); the others
       // are converted now, which is also daprd's content-type check.
       const json = isJson(contentType) || isCloudEventJson(contentType);
-      const event = json
-        ? () => bulkEventBytes(e.event, contentType, topic, pubsubName)
-        : bulkEventBytes(e.event, contentType, topic, pubsubName);
+      const convert = () => bulkEventBytes(e.event, contentType, topic, pubsubName);
+      const event = json ? convert : convert();
       if (typeof e.entryId !== 'string' || e.entryId === '')
         throw Errors.pubsubEventsSer(`entryId is required for entry ${i}`);
       return {
