@@ -312,16 +312,14 @@ export class PromMetrics implements Metrics {
     // daprd labels these with the literal "pubsubName" (ReportBulkSubDiagnostics); the component's
     // name is what a dashboard can use.
     const { appId, namespace } = this.opts;
-    this.c.dapr_component_pubsub_ingress_bulk_count.bind([appId, component, namespace, topic]).inc();
+    const labels = [appId, component, namespace, topic];
+    this.c.dapr_component_pubsub_ingress_bulk_count.bind(labels).inc();
     for (const status of ['success', 'drop', 'retry'] as const)
       if (entries[status] > 0)
         this.c.dapr_component_pubsub_ingress_bulk_event_count
           .bind([appId, component, namespace, status, topic])
           .inc(entries[status]);
-    if (elapsedMs > 0)
-      this.h.dapr_component_pubsub_ingress_bulk_latencies
-        .bind([appId, component, namespace, topic])
-        .observe(elapsedMs);
+    if (elapsedMs > 0) this.h.dapr_component_pubsub_ingress_bulk_latencies.bind(labels).observe(elapsedMs);
   }
 
   pubsubIngress(component: string, topic: string, status: IngressStatus, elapsedMs: number): void {
