@@ -6,7 +6,7 @@
 // V8 only gives back the young generation it grew during start-up after ~10-20 s of idleness (its
 // memory reducer), so the last RSS run also waits until SETTLE_S and reads RSS again.
 //
-// A variant with capped V8 young generation (FLAGS, default --max-semi-space-size=8, the bin's shebang) is measured too
+// A variant with capped V8 young generation (FLAGS, default the bin's shebang flags) is measured too
 // (VARIANT_RUNS starts, each read for RSS): how much of the RSS is start-up garbage.
 //
 // Env knobs: RUNS (10), RSS_RUNS (3: runs that also wait IDLE_S and read RSS), IDLE_S (3), SETTLE_S (20),
@@ -38,7 +38,11 @@ const RUNS = Number(process.env.RUNS ?? 10);
 const RSS_RUNS = Number(process.env.RSS_RUNS ?? 3);
 const IDLE_S = Number(process.env.IDLE_S ?? 3);
 const SETTLE_S = Number(process.env.SETTLE_S ?? 20);
-const FLAGS = (process.env.FLAGS ?? '--max-semi-space-size=8').split(' ').filter(Boolean);
+const FLAGS = (
+  process.env.FLAGS ?? '--max-semi-space-size=8 --heap-growing-percent=30 --initial-old-space-size=16'
+)
+  .split(' ')
+  .filter(Boolean);
 const VARIANT_RUNS = Number(process.env.VARIANT_RUNS ?? 2);
 const TARGET_RSS = 80;
 const LIMIT_RSS = 128;

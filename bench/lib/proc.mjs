@@ -55,9 +55,8 @@ function selfWithChildrenSeconds() {
   return (Number(r[11]) + Number(r[12]) + Number(r[13]) + Number(r[14])) / HZ;
 }
 
-/** {rss, hwm} in MB from /proc/<pid>/status. */
 /**
- * The node flags of the CLI's shebang (`#!/usr/bin/env -S node --max-semi-space-size=4`): the
+ * The node flags of the CLI's shebang (`#!/usr/bin/env -S node --max-semi-space-size=8 ...`): the
  * sidecar is measured as the `daprts` command runs it, not as a bare `node dist/cli/main.js`.
  */
 export const CLI_NODE_FLAGS = (() => {
@@ -66,6 +65,7 @@ export const CLI_NODE_FLAGS = (() => {
   return m ? m[1].trim().split(/\s+/).filter(Boolean) : [];
 })();
 
+/** {rss, hwm} in MB from /proc/<pid>/status. */
 export function memoryMb(pid) {
   const s = safe(() => readFileSync(`/proc/${pid}/status`, 'utf8'), '');
   const kb = (name) => Number(new RegExp(`^${name}:\\s+(\\d+)`, 'm').exec(s)?.[1] ?? NaN);
