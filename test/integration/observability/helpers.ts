@@ -228,15 +228,8 @@ export async function scrape(port: number): Promise<{ samples: Sample[]; types: 
   return parsePrometheusText(await res.text());
 }
 
-export const pubsubYaml = (name = 'pubsub') => `apiVersion: dapr.io/v1alpha1
-kind: Component
-metadata:
-  name: ${name}
-spec:
-  type: pubsub.in-memory
-  version: v1
-  metadata: []
-`;
+export { inMemoryPubsubYaml as pubsubYaml } from '../../helpers/pubsub-sidecar.js';
+export { waitForSubscriptions } from '../../helpers/subscriber-app.js';
 
 export function configurationYaml(spec: string): string {
   return `apiVersion: dapr.io/v1alpha1
@@ -249,14 +242,4 @@ ${spec
   .map((l) => (l ? `  ${l}` : l))
   .join('\n')}
 `;
-}
-
-/** Waits (up to 10 s) until the sidecar's metadata lists `count` subscriptions. */
-export async function waitForSubscriptions(p: { fetch: (path: string) => Promise<Response> }, count: number) {
-  const deadline = Date.now() + 10_000;
-  while (Date.now() < deadline) {
-    const md = (await (await p.fetch('/v1.0/metadata')).json()) as { subscriptions?: unknown[] };
-    if ((md.subscriptions ?? []).length === count) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
