@@ -2,7 +2,15 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { expect, it } from 'vitest';
 import { DaprtsProcess } from '../../helpers/daprts-process.js';
-import { expectNoContent, expectValue, saveState, getState, transaction } from '../../helpers/dapr-http.js';
+import {
+  deleteOp,
+  expectNoContent,
+  expectValue,
+  saveState,
+  getState,
+  transact,
+  upsertOp,
+} from '../../helpers/dapr-http.js';
 import { localFileStoreYaml, secretFiles } from '../../helpers/secrets.js';
 import { SEED_STATE_POSTGRESQL } from './seed-components.js';
 
@@ -45,12 +53,7 @@ it('seed 003 PostgreSQL state store loads unchanged: connectionString from secre
       messages: [],
     });
     await expectNoContent(
-      await transaction(p, {
-        operations: [
-          { operation: 'upsert', request: { key: 'conversation-124', value: { n: 1 } } },
-          { operation: 'delete', request: { key: 'conversation-123' } },
-        ],
-      }),
+      await transact(p, [upsertOp('conversation-124', { n: 1 }), deleteOp('conversation-123')]),
     );
 
     // The rows are in PostgreSQL, in the seed's table, under the seed's keyPrefix.
