@@ -1,6 +1,7 @@
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect } from 'vitest';
+import { resourceDir } from '../../helpers/resources.js';
 
 /**
  * Test doubles for the observability cases: an OTLP/HTTP (JSON) trace receiver, a subscriber app,
@@ -230,6 +231,18 @@ export async function scrape(port: number): Promise<{ samples: Sample[]; types: 
 
 export { inMemoryPubsubYaml as pubsubYaml } from '../../helpers/pubsub-sidecar.js';
 export { waitForSubscriptions } from '../../helpers/subscriber-app.js';
+
+/** A temporary folder with `config.yaml`: tracing every request to `receiver` over OTLP/HTTP. */
+export function otlpTracingConfigDir(receiver: OtlpReceiver): { dir: string } & Disposable {
+  return resourceDir({
+    'config.yaml': configurationYaml(`tracing:
+  samplingRate: "1"
+  otel:
+    endpointAddress: ${receiver.endpoint}
+    protocol: http
+    isSecure: false`),
+  });
+}
 
 export function configurationYaml(spec: string): string {
   return `apiVersion: dapr.io/v1alpha1
