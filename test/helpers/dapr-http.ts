@@ -73,6 +73,21 @@ export function transaction(p: DaprtsProcess, body: unknown, store = STORE): Pro
   return postJson(p, `/v1.0/state/${store}/transaction`, body);
 }
 
+/** `POST /v1.0/state/{store}/transaction` with `{"operations": operations}` and nothing else. */
+export function transact(p: DaprtsProcess, operations: unknown[], store = STORE): Promise<Response> {
+  return transaction(p, { operations }, store);
+}
+
+/** A transaction operation `{"operation":"upsert","request":{key, value, ...rest}}`. */
+export function upsertOp(key: string, value: unknown, rest: Record<string, unknown> = {}) {
+  return { operation: 'upsert', request: { key, value, ...rest } };
+}
+
+/** A transaction operation `{"operation":"delete","request":{key, ...rest}}`. */
+export function deleteOp(key: string, rest: Record<string, unknown> = {}) {
+  return { operation: 'delete', request: { key, ...rest } };
+}
+
 /** Saves one item and returns its ETag as a GET reports it. */
 export async function saveAndGetEtag(p: DaprtsProcess, key: string, value: unknown): Promise<string> {
   await expectNoContent(await saveState(p, [{ key, value }]));

@@ -78,3 +78,16 @@ export async function waitUntil(cond: () => boolean, what: string, timeoutMs = 1
     await new Promise((r) => setTimeout(r, 25));
   }
 }
+
+/** `--app-port <port> --enable-app-health-check --app-health-probe-interval 1 --app-health-threshold <threshold>`. */
+export function appHealthArgs(appPort: number, threshold: number): string[] {
+  return [
+    '--app-port',
+    String(appPort),
+    '--enable-app-health-check',
+    '--app-health-probe-interval',
+    '1',
+    '--app-health-threshold',
+    String(threshold),
+  ];
+}

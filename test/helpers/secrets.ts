@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import { expectStatus } from './dapr-http.js';
-import type { DaprtsProcess } from './daprts-process.js';
+import { DaprtsProcess, type DaprtsProcessOptions } from './daprts-process.js';
 import { componentYaml, resourceDir, type MetadataEntry } from './resources.js';
 
 /**
@@ -71,6 +71,49 @@ export function secretFiles(
   if (config !== undefined) files['config.yaml'] = config;
   const d = resourceDir(files);
   return { ...d, secretsFile: `${d.dir}/secrets.json`, configFile: `${d.dir}/config.yaml` };
+}
+
+export interface SecretScopesSidecarOptions extends Omit<DaprtsProcessOptions, 'noWait'> {
+  /** The contents of `secrets.json`. */
+  secrets: Record<string, unknown>;
+  /** The Configuration's `spec.secrets.scopes`, passed with `--config` (before any other `args`). */
+  scopes: SecretsScopeSpec[];
+  /** `secretstores.local.file` stores over `secrets.json`, resource file name → store name (default `{'secrets.yaml': 'localsecrets'}`). */
+  stores?: Record<string, string>;
+}
+
+/**
+ * Writes `secrets.json` and a scopes Configuration (`secretFiles`), then starts a sidecar with a
+ * `secretstores.local.file` store over it (plus any other `resources`) and `--config`. Disposing
+ * stops the sidecar, then removes the files.
+ */
+export async function startWithSecretScopes(
+  opts: SecretScopesSidecarOptions,
+): Promise<{ sidecar: DaprtsProcess; files: ReturnType<typeof secretFiles> } & AsyncDisposable> {
+  const { secrets, scopes, stores = { 'secrets.yaml': 'localsecrets' }, ...rest } = opts;
+  const files = secretFiles(secrets, secretsConfigYaml(scopes));
+  const storeYamls = Object.fromEntries(
+    Object.entries(stores).map(([file, name]) => [file, localFileStoreYaml(name, files.secretsFile)]),
+  );
+  let sidecar: DaprtsProcess;
+  try {
+    sidecar = await DaprtsProcess.start({
+      ...rest,
+      resources: { ...storeYamls, ...rest.resources },
+      args: ['--config', files.configFile, ...(rest.args ?? [])],
+    });
+  } catch (err) {
+    files[Symbol.dispose]();
+    throw err;
+  }
+  return {
+    sidecar,
+    files,
+    [Symbol.asyncDispose]: async () => {
+      await sidecar[Symbol.asyncDispose]();
+      files[Symbol.dispose]();
+    },
+  };
 }
 
 /** `GET /v1.0/secrets/{store}/{name}[?query]` exactly as typed (SDKs do not encode the name). */

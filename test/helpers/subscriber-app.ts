@@ -78,3 +78,13 @@ export async function waitAppReady(p: DaprtsProcess, timeoutMs = 10_000): Promis
   }
   throw new Error(`the sidecar did not become ready in ${timeoutMs} ms:\n${p.output}`);
 }
+
+/** Waits (up to 10 s) until the sidecar's metadata lists `count` subscriptions; returns either way. */
+export async function waitForSubscriptions(p: { fetch: (path: string) => Promise<Response> }, count: number) {
+  const deadline = Date.now() + 10_000;
+  while (Date.now() < deadline) {
+    const md = (await (await p.fetch('/v1.0/metadata')).json()) as { subscriptions?: unknown[] };
+    if ((md.subscriptions ?? []).length === count) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

@@ -1,98 +1,29 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CommunicationProtocolEnum, DaprClient, DaprPubSubStatusEnum, DaprServer } from '@dapr/dapr';
-import { startRuntime, type Runtime } from '../../src/index.js';
-import { parseFile } from '../../src/resources/loader.js';
-import { freePort } from '../helpers/daprts-process.js';
+import type { DaprClient, DaprServer } from '@dapr/dapr';
+import type { Runtime } from '../../src/index.js';
+import { emptyDeliveries, startSdkPubsub, until } from '../helpers/sdk.js';
 
 /** The official SDK's DaprServer (HTTP) receiving events from daprts, and DaprClient publishing. */
 describe('@dapr/dapr DaprServer + DaprClient (HTTP) pub/sub', () => {
   let rt: Runtime;
   let server: DaprServer;
   let client: DaprClient;
-  const got: Record<string, unknown[]> = {
-    plain: [],
-    raw: [],
-    big: [],
-    small: [],
-    dlq: [],
-    retry: [],
-    drop: [],
-    bulk: [],
-  };
-  let retries = 0;
+  const got = emptyDeliveries();
 
   beforeAll(async () => {
-    const appPort = await freePort();
-    const resiliency = parseFile(
-      'r.yaml',
-      `apiVersion: dapr.io/v1alpha1
-kind: Resiliency
-metadata: {name: r}
-spec:
-  policies: {retries: {fast: {policy: constant, duration: 10ms, maxRetries: 3}}}
-  targets: {components: {pubsub: {inbound: {retry: fast}}}}
-`,
-    );
-    rt = await startRuntime({
+    ({ rt, server, client } = await startSdkPubsub({
+      protocol: 'http',
       appId: 'sdk-pubsub',
-      appPort,
-      components: [{ name: 'pubsub', type: 'pubsub.in-memory' }],
-      resources: resiliency,
-    });
-    const clientOptions = {
-      daprHost: '127.0.0.1',
-      daprPort: String(rt.httpPort),
-      communicationProtocol: CommunicationProtocolEnum.HTTP,
-    };
-    server = new DaprServer({
-      serverHost: '127.0.0.1',
-      serverPort: String(appPort),
-      communicationProtocol: CommunicationProtocolEnum.HTTP,
-      clientOptions,
-    });
-    await server.pubsub.subscribe('pubsub', 'plain', async (data) => void got.plain.push(data));
-    await server.pubsub.subscribe('pubsub', 'raw', async (data) => void got.raw.push(data), '/raw', {
-      rawPayload: 'true',
-    });
-    await server.pubsub.subscribeWithOptions('pubsub', 'routed', {
-      route: { rules: [{ match: 'event.data.size == "big"', path: '/big' }], default: '/small' },
-    });
-    server.pubsub.subscribeToRoute('pubsub', 'routed', '/big', async (data) => void got.big.push(data));
-    server.pubsub.subscribeToRoute('pubsub', 'routed', '/small', async (data) => void got.small.push(data));
-    await server.pubsub.subscribeWithOptions('pubsub', 'failing', {
-      deadLetterTopic: 'failing-dlq',
-      // The SDK acks a handler that throws (js-sdk#333): asking for a retry is how a handler fails.
-      callback: async () => DaprPubSubStatusEnum.RETRY,
-    });
-    // The SDK does not subscribe to the dead-letter topic by itself (with daprd either): the app does.
-    await server.pubsub.subscribe('pubsub', 'failing-dlq', async (data) => void got.dlq.push(data));
-    await server.pubsub.subscribe('pubsub', 'retry', async (data) => {
-      got.retry.push(data);
-      return ++retries === 1 ? DaprPubSubStatusEnum.RETRY : DaprPubSubStatusEnum.SUCCESS;
-    });
-    await server.pubsub.subscribe('pubsub', 'drop', async (data) => {
-      got.drop.push(data);
-      return DaprPubSubStatusEnum.DROP;
-    });
-    await server.pubsub.subscribeBulk('pubsub', 'bulk', async (data) => void got.bulk.push(data), {
-      maxMessagesCount: 10,
-      maxAwaitDurationMs: 100,
-    });
-    await server.start();
-    client = new DaprClient(clientOptions);
-    for (let i = 0; i < 200 && (await fetch(`${rt.httpUrl}/v1.0/healthz`)).status !== 204; i++)
-      await new Promise((r) => setTimeout(r, 25));
+      got,
+      subscribeRaw: (s, onRaw) => s.pubsub.subscribe('pubsub', 'raw', onRaw, '/raw', { rawPayload: 'true' }),
+      bulkMaxMessages: 10,
+    }));
   });
 
   afterAll(async () => {
     await server?.stop();
     await rt?.close();
   });
-
-  const until = async (pred: () => boolean) => {
-    for (let i = 0; i < 200 && !pred(); i++) await new Promise((r) => setTimeout(r, 25));
-    expect(pred()).toBe(true);
-  };
 
   it('registers the subscriptions through GET /dapr/subscribe', () => {
     const topics = rt.metadata().subscriptions.map((s) => (s as { topic: string }).topic);

@@ -2,8 +2,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CommunicationProtocolEnum, DaprClient } from '@dapr/dapr';
-import { startRuntime, type Runtime } from '../../src/index.js';
+import type { DaprClient } from '@dapr/dapr';
+import type { Runtime } from '../../src/index.js';
+import { startSdkClient } from '../helpers/sdk.js';
 
 /** The official SDK in gRPC mode against daprts: the same cases as state-http.test.ts, plus secrets. */
 describe('@dapr/dapr DaprClient (gRPC) state, secrets, metadata', () => {
@@ -14,20 +15,14 @@ describe('@dapr/dapr DaprClient (gRPC) state, secrets, metadata', () => {
   beforeAll(async () => {
     const secretsFile = join(dir, 'secrets.json');
     writeFileSync(secretsFile, JSON.stringify({ db: { password: 'pw', user: 'admin' }, token: 't0k' }));
-    rt = await startRuntime({
+    ({ rt, client } = await startSdkClient('grpc', {
       appId: 'sdkgrpc',
       components: [
         { name: 'statestore', type: 'state.in-memory' },
         { name: 'files', type: 'secretstores.local.file', metadata: { secretsFile, nestedSeparator: '.' } },
       ],
       apiToken: 'tok',
-    });
-    client = new DaprClient({
-      daprHost: '127.0.0.1',
-      daprPort: String(rt.grpcPort),
-      communicationProtocol: CommunicationProtocolEnum.GRPC,
-      daprApiToken: 'tok',
-    });
+    }));
   });
 
   afterAll(async () => {

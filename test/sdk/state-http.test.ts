@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CommunicationProtocolEnum, DaprClient } from '@dapr/dapr';
-import { startRuntime, type Runtime } from '../../src/index.js';
+import type { DaprClient } from '@dapr/dapr';
+import type { Runtime } from '../../src/index.js';
+import { startSdkClient } from '../helpers/sdk.js';
 
 /** The official SDK (HTTP protocol) against daprts, unchanged. */
 describe('@dapr/dapr DaprClient (HTTP) state', () => {
@@ -8,17 +9,11 @@ describe('@dapr/dapr DaprClient (HTTP) state', () => {
   let client: DaprClient;
 
   beforeAll(async () => {
-    rt = await startRuntime({
+    ({ rt, client } = await startSdkClient('http', {
       appId: 'sdkapp',
       components: [{ name: 'statestore', type: 'state.in-memory' }],
       apiToken: 'tok',
-    });
-    client = new DaprClient({
-      daprHost: '127.0.0.1',
-      daprPort: String(rt.httpPort),
-      communicationProtocol: CommunicationProtocolEnum.HTTP,
-      daprApiToken: 'tok',
-    });
+    }));
   });
 
   afterAll(async () => {

@@ -64,6 +64,16 @@ function secretsFile(env: ConformanceEnv, name: string, doc: unknown): string {
 const fileDoc = { ...FIXTURE.single, db: FIXTURE.db, hosts: ['h0', 'h1'] };
 const kubeMissing = /secrets "conformance-missing" not found/;
 
+/** What every `secretstores.kubernetes` configuration below shares (it differs in how it connects). */
+const KUBERNETES = {
+  type: 'secretstores.kubernetes',
+  claims: ['multiValued', 'namespaces'],
+  features: [],
+  expected: { ...SINGLES, db: DB_MULTI },
+  missing: 'error',
+  missingError: kubeMissing,
+} satisfies Partial<SecretStoreConfig>;
+
 const all: SecretStoreConfig[] = [
   {
     name: 'local.env',
@@ -146,12 +156,7 @@ const all: SecretStoreConfig[] = [
   },
   {
     name: 'kubernetes-kubeconfig-token',
-    type: 'secretstores.kubernetes',
-    claims: ['multiValued', 'namespaces'],
-    features: [],
-    expected: { ...SINGLES, db: DB_MULTI },
-    missing: 'error',
-    missingError: kubeMissing,
+    ...KUBERNETES,
     create: (env) => {
       const path = join(env.dir, 'kubeconfig-token');
       writeFileSync(path, kubeconfigYaml({ server: env.kubeHttp.url, user: { token: CONF_TOKEN } }));
@@ -160,12 +165,7 @@ const all: SecretStoreConfig[] = [
   },
   {
     name: 'kubernetes-kubeconfig-mtls',
-    type: 'secretstores.kubernetes',
-    claims: ['multiValued', 'namespaces'],
-    features: [],
-    expected: { ...SINGLES, db: DB_MULTI },
-    missing: 'error',
-    missingError: kubeMissing,
+    ...KUBERNETES,
     create: (env) => {
       const path = join(env.dir, 'kubeconfig-mtls');
       const b64 = (b: Buffer) => b.toString('base64');
@@ -186,12 +186,7 @@ const all: SecretStoreConfig[] = [
   },
   {
     name: 'kubernetes-in-cluster',
-    type: 'secretstores.kubernetes',
-    claims: ['multiValued', 'namespaces'],
-    features: [],
-    expected: { ...SINGLES, db: DB_MULTI },
-    missing: 'error',
-    missingError: kubeMissing,
+    ...KUBERNETES,
     create: (env) => {
       const sa = join(env.dir, 'serviceaccount');
       mkdirSync(sa, { recursive: true });

@@ -1,23 +1,21 @@
 import { expect, it } from 'vitest';
-import { DaprtsProcess, inMemoryStateYaml } from '../../helpers/daprts-process.js';
+import { inMemoryStateYaml } from '../../helpers/daprts-process.js';
 import { expectNoContent, sleep } from '../../helpers/dapr-http.js';
 import { API_ROUTES, expectInvalidToken } from '../../helpers/api-routes.js';
+import { startPubsubSidecar } from '../../helpers/pubsub-sidecar.js';
 import { componentYaml } from '../../helpers/resources.js';
-import { SubscriberApp, waitAppReady } from '../../helpers/subscriber-app.js';
 
 it('with every building block loaded, a missing or wrong token is 401 on every route and nothing is executed', async () => {
-  await using app = await SubscriberApp.start([{ pubsubname: 'pubsub', topic: 'orders', route: '/orders' }]);
-  await using p = await DaprtsProcess.start({
+  // Health is exempt, so readiness can be awaited without the token.
+  await using s = await startPubsubSidecar({
+    subscriptions: [{ pubsubname: 'pubsub', topic: 'orders', route: '/orders' }],
     resources: {
       'statestore.yaml': inMemoryStateYaml(),
-      'pubsub.yaml': componentYaml({ name: 'pubsub', type: 'pubsub.in-memory' }),
       'secretstore.yaml': componentYaml({ name: 'secretstore', type: 'secretstores.local.env' }),
     },
-    args: ['--app-port', String(app.port)],
     env: { DAPR_API_TOKEN: 'secret', mysecret: 'my-secret-value-never-returned' },
   });
-  // Health is exempt, so readiness can be awaited without the token.
-  await waitAppReady(p);
+  const { app, sidecar: p } = s;
 
   const variants: Record<string, string>[] = [
     {},

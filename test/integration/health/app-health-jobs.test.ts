@@ -1,21 +1,11 @@
 import { expect, it } from 'vitest';
 import { DaprtsProcess } from '../../helpers/daprts-process.js';
 import { postJson, sleep } from '../../helpers/dapr-http.js';
-import { HealthApp, waitUntil } from '../../helpers/health-app.js';
+import { appHealthArgs, HealthApp, waitUntil } from '../../helpers/health-app.js';
 
 it('app health checks: a job that falls due while the app is unhealthy is not triggered, nor lost: it fires once the app is healthy', async () => {
   await using app = await HealthApp.start({ healthy: true });
-  await using p = await DaprtsProcess.start({
-    args: [
-      '--app-port',
-      String(app.port),
-      '--enable-app-health-check',
-      '--app-health-probe-interval',
-      '1',
-      '--app-health-threshold',
-      '1',
-    ],
-  });
+  await using p = await DaprtsProcess.start({ args: appHealthArgs(app.port, 1) });
   await waitUntil(() => p.output.includes('App entered healthy status'), 'the app to be healthy');
   app.healthy = false;
   await waitUntil(() => p.output.includes('App entered un-healthy status'), 'the app to be unhealthy');

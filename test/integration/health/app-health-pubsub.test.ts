@@ -4,7 +4,7 @@ import { expect, it } from 'vitest';
 import { DaprtsProcess } from '../../helpers/daprts-process.js';
 import { postJson, sleep } from '../../helpers/dapr-http.js';
 import { componentYaml } from '../../helpers/resources.js';
-import { HealthApp, waitUntil } from '../../helpers/health-app.js';
+import { appHealthArgs, HealthApp, waitUntil } from '../../helpers/health-app.js';
 
 const count = (text: string, needle: string) => text.split(needle).length - 1;
 
@@ -27,15 +27,7 @@ it('app health checks: nothing is delivered before the first healthy probe or wh
           metadata: [{ name: 'redisHost', value: '127.0.0.1:6379' }],
         }),
       },
-      args: [
-        '--app-port',
-        String(app.port),
-        '--enable-app-health-check',
-        '--app-health-probe-interval',
-        '1',
-        '--app-health-threshold',
-        '2',
-      ],
+      args: appHealthArgs(app.port, 2),
     });
     const publish = async (id: string) =>
       expect((await postJson(p, `/v1.0/publish/pubsub/${topic}`, { id })).status).toBe(204);

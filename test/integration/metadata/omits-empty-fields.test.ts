@@ -1,7 +1,8 @@
 import { expect, it } from 'vitest';
-import { expectValue, startWithStateStore } from '../../helpers/dapr-http.js';
+import { inMemoryStateYaml } from '../../helpers/daprts-process.js';
+import { expectValue } from '../../helpers/dapr-http.js';
+import { startPubsubSidecar } from '../../helpers/pubsub-sidecar.js';
 import { componentYaml } from '../../helpers/resources.js';
-import { SubscriberApp, waitAppReady } from '../../helpers/subscriber-app.js';
 
 const subscriptionYaml = `apiVersion: dapr.io/v2alpha1
 kind: Subscription
@@ -17,16 +18,14 @@ spec:
 // daprd writes GET /v1.0/metadata with Go's encoding/json and `omitempty`: empty lists are absent, not
 // []; `deadLetterTopic` has no omitempty, so a subscription without one shows "" (as the docs' example).
 it('GET /v1.0/metadata leaves out empty lists and always shows a subscription deadLetterTopic', async () => {
-  await using app = await SubscriberApp.start([]);
-  await using p = await startWithStateStore({
-    args: ['--app-port', String(app.port)],
+  await using s = await startPubsubSidecar({
     resources: {
+      'statestore.yaml': inMemoryStateYaml(),
       'secrets.yaml': componentYaml({ name: 'envsecrets', type: 'secretstores.local.env' }),
-      'pubsub.yaml': componentYaml({ name: 'pubsub', type: 'pubsub.in-memory' }),
       'subscription.yaml': subscriptionYaml,
     },
   });
-  await waitAppReady(p);
+  const { app, sidecar: p } = s;
   const md = JSON.parse(await expectValue(await p.fetch('/v1.0/metadata'))) as Record<string, unknown>;
 
   for (const absent of ['enabledFeatures', 'actors', 'httpEndpoints'])

@@ -1,26 +1,13 @@
 import { expect, it } from 'vitest';
 import { DaprtsProcess, freePort } from '../../helpers/daprts-process.js';
+import { pubsubInboundRetryYaml } from '../../helpers/resiliency.js';
 import { pubsubYaml, sampleValue, scrape, TestApp, waitForSubscriptions } from './helpers.js';
 
-const RESILIENCY = `apiVersion: dapr.io/v1alpha1
-kind: Resiliency
-metadata:
-  name: inbound
-spec:
-  policies:
-    retries:
-      threeTimes:
-        policy: constant
-        duration: 50ms
-        maxRetries: 3
-        matching:
-          httpStatusCodes: "500-599"
-  targets:
-    components:
-      pubsub:
-        inbound:
-          retry: threeTimes
-`;
+const RESILIENCY = pubsubInboundRetryYaml('inbound', 'threeTimes', {
+  duration: '50ms',
+  maxRetries: 3,
+  matching: { httpStatusCodes: '500-599' },
+});
 
 /** What the app answers, per topic, call after call (the last answer repeats). */
 const SCRIPTS: Record<string, (number | 'RETRY')[]> = {

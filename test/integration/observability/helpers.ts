@@ -1,6 +1,7 @@
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect } from 'vitest';
+import { resourceDir } from '../../helpers/resources.js';
 
 /**
  * Test doubles for the observability cases: an OTLP/HTTP (JSON) trace receiver, a subscriber app,
@@ -228,15 +229,20 @@ export async function scrape(port: number): Promise<{ samples: Sample[]; types: 
   return parsePrometheusText(await res.text());
 }
 
-export const pubsubYaml = (name = 'pubsub') => `apiVersion: dapr.io/v1alpha1
-kind: Component
-metadata:
-  name: ${name}
-spec:
-  type: pubsub.in-memory
-  version: v1
-  metadata: []
-`;
+export { inMemoryPubsubYaml as pubsubYaml } from '../../helpers/pubsub-sidecar.js';
+export { waitForSubscriptions } from '../../helpers/subscriber-app.js';
+
+/** A temporary folder with `config.yaml`: tracing every request to `receiver` over OTLP/HTTP. */
+export function otlpTracingConfigDir(receiver: OtlpReceiver): { dir: string } & Disposable {
+  return resourceDir({
+    'config.yaml': configurationYaml(`tracing:
+  samplingRate: "1"
+  otel:
+    endpointAddress: ${receiver.endpoint}
+    protocol: http
+    isSecure: false`),
+  });
+}
 
 export function configurationYaml(spec: string): string {
   return `apiVersion: dapr.io/v1alpha1
@@ -249,14 +255,4 @@ ${spec
   .map((l) => (l ? `  ${l}` : l))
   .join('\n')}
 `;
-}
-
-/** Waits (up to 10 s) until the sidecar's metadata lists `count` subscriptions. */
-export async function waitForSubscriptions(p: { fetch: (path: string) => Promise<Response> }, count: number) {
-  const deadline = Date.now() + 10_000;
-  while (Date.now() < deadline) {
-    const md = (await (await p.fetch('/v1.0/metadata')).json()) as { subscriptions?: unknown[] };
-    if ((md.subscriptions ?? []).length === count) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }

@@ -1,19 +1,11 @@
 import { expect, it } from 'vitest';
 import { DaprtsProcess, freePort, inMemoryStateYaml } from '../../helpers/daprts-process.js';
-import { resourceDir } from '../../helpers/resources.js';
-import { configurationYaml, OtlpReceiver, sampleValue, scrape, TestApp } from './helpers.js';
+import { otlpTracingConfigDir, OtlpReceiver, sampleValue, scrape, TestApp } from './helpers.js';
 
 it('a job trigger is traced (traceparent on the POST to the app) and counted', async () => {
   await using receiver = await OtlpReceiver.start();
   await using app = await TestApp.start([]);
-  using cfg = resourceDir({
-    'config.yaml': configurationYaml(`tracing:
-  samplingRate: "1"
-  otel:
-    endpointAddress: ${receiver.endpoint}
-    protocol: http
-    isSecure: false`),
-  });
+  using cfg = otlpTracingConfigDir(receiver);
   const metricsPort = await freePort();
   await using p = await DaprtsProcess.start({
     appId: 'jobs-traced',

@@ -1,29 +1,14 @@
 import { expect, it } from 'vitest';
 import { DaprtsProcess, freePort } from '../../helpers/daprts-process.js';
+import { resiliencyYaml } from '../../helpers/resiliency.js';
 import { pubsubYaml, sampleValue, scrape, TestApp, waitForSubscriptions } from './helpers.js';
 
-const RESILIENCY = `apiVersion: dapr.io/v1alpha1
-kind: Resiliency
-metadata:
-  name: metered
-spec:
-  policies:
-    retries:
-      thrice:
-        policy: constant
-        duration: 20ms
-        maxRetries: 3
-    circuitBreakers:
-      cb:
-        trip: consecutiveFailures >= 2
-        timeout: 30s
-  targets:
-    components:
-      pubsub:
-        inbound:
-          retry: thrice
-          circuitBreaker: cb
-`;
+const RESILIENCY = resiliencyYaml({
+  name: 'metered',
+  retries: { thrice: { policy: 'constant', duration: '20ms', maxRetries: 3 } },
+  circuitBreakers: { cb: { trip: 'consecutiveFailures >= 2', timeout: '30s' } },
+  components: { pubsub: { inbound: { retry: 'thrice', circuitBreaker: 'cb' } } },
+});
 
 it('dapr_resiliency_* series: loaded, applied per call, activated by a retry and a breaker opening', async () => {
   await using app = await TestApp.start([{ pubsubname: 'pubsub', topic: 'down', route: '/down' }], () => 500);

@@ -1,7 +1,6 @@
 import { expect, it } from 'vitest';
 import { DaprtsProcess, inMemoryStateYaml } from '../../helpers/daprts-process.js';
-import { resourceDir } from '../../helpers/resources.js';
-import { configurationYaml, OtlpReceiver, pubsubYaml, TestApp, type ReceivedSpan } from './helpers.js';
+import { otlpTracingConfigDir, OtlpReceiver, pubsubYaml, TestApp, type ReceivedSpan } from './helpers.js';
 
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
 const CALLER_SPAN = '00f067aa0ba902b7';
@@ -27,14 +26,7 @@ it('one trace: save state, publish, delivery to the app, the app writes back (OT
       return res.status === 204 ? 200 : 500;
     },
   );
-  using cfg = resourceDir({
-    'config.yaml': configurationYaml(`tracing:
-  samplingRate: "1"
-  otel:
-    endpointAddress: ${receiver.endpoint}
-    protocol: http
-    isSecure: false`),
-  });
+  using cfg = otlpTracingConfigDir(receiver);
   await using p = await DaprtsProcess.start({
     appId: 'tracer',
     resources: { 'statestore.yaml': inMemoryStateYaml(), 'pubsub.yaml': pubsubYaml() },

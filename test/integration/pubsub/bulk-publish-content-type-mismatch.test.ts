@@ -1,23 +1,13 @@
 import { expect, it } from 'vitest';
-import { DaprtsProcess } from '../../helpers/daprts-process.js';
 import { expectDaprError, expectNoContent } from '../../helpers/dapr-http.js';
-import { componentYaml } from '../../helpers/resources.js';
-import { SubscriberApp, waitAppReady } from '../../helpers/subscriber-app.js';
-
-const bulk = (p: DaprtsProcess, entries: unknown[]) =>
-  p.fetch('/v1.0-alpha1/publish/bulk/pubsub/orders', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(entries),
-  });
+import { startPubsubSidecar } from '../../helpers/pubsub-sidecar.js';
 
 it('bulk publish: an entry whose contentType is missing or not text/JSON/binary is 400 ERR_PUBSUB_EVENTS_SER, nothing published', async () => {
-  await using app = await SubscriberApp.start([{ pubsubname: 'pubsub', topic: 'orders', route: '/orders' }]);
-  await using p = await DaprtsProcess.start({
-    resources: { 'pubsub.yaml': componentYaml({ name: 'pubsub', type: 'pubsub.in-memory' }) },
-    args: ['--app-port', String(app.port)],
+  await using s = await startPubsubSidecar({
+    subscriptions: [{ pubsubname: 'pubsub', topic: 'orders', route: '/orders' }],
   });
-  await waitAppReady(p);
+  const { app } = s;
+  const bulk = (entries: unknown[]) => s.bulkPublish('orders', entries);
 
   const ok = { entryId: '1', event: { n: 1 }, contentType: 'application/json' };
   const bad: unknown[] = [
@@ -29,13 +19,13 @@ it('bulk publish: an entry whose contentType is missing or not text/JSON/binary 
     { entryId: '2', event: { n: 2 }, contentType: 'text/plain' },
   ];
   for (const entry of bad) {
-    const body = await expectDaprError(await bulk(p, [ok, entry]), 400, 'ERR_PUBSUB_EVENTS_SER');
+    const body = await expectDaprError(await bulk([ok, entry]), 400, 'ERR_PUBSUB_EVENTS_SER');
     expect(body.message, JSON.stringify(entry)).toContain('orders');
   }
 
   // The accepted shapes, content-type parameters included.
   await expectNoContent(
-    await bulk(p, [
+    await bulk([
       { entryId: 'a', event: { n: 'a' }, contentType: 'application/json; charset=utf-8' },
       { entryId: 'b', event: 'AQID', contentType: 'application/octet-stream' },
       { entryId: 'c', event: '<n>c</n>', contentType: 'application/xml' },

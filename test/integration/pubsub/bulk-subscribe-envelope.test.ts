@@ -1,31 +1,20 @@
 import { expect, it } from 'vitest';
-import { DaprtsProcess } from '../../helpers/daprts-process.js';
 import { expectNoContent } from '../../helpers/dapr-http.js';
-import { componentYaml } from '../../helpers/resources.js';
-import { SubscriberApp, waitAppReady } from '../../helpers/subscriber-app.js';
+import { startPubsubSidecar } from '../../helpers/pubsub-sidecar.js';
 
 it('bulk subscribe: one POST of application/json with daprd`s envelope (metadata.pubsubName, CloudEvent entries)', async () => {
-  await using app = await SubscriberApp.start([
-    {
-      pubsubname: 'pubsub',
-      topic: 'orders',
-      route: '/orders',
-      bulkSubscribe: { enabled: true, maxMessagesCount: 2, maxAwaitDurationMs: 1000 },
-    },
-  ]);
-  await using p = await DaprtsProcess.start({
-    resources: { 'pubsub.yaml': componentYaml({ name: 'pubsub', type: 'pubsub.in-memory' }) },
-    args: ['--app-port', String(app.port)],
+  await using s = await startPubsubSidecar({
+    subscriptions: [
+      {
+        pubsubname: 'pubsub',
+        topic: 'orders',
+        route: '/orders',
+        bulkSubscribe: { enabled: true, maxMessagesCount: 2, maxAwaitDurationMs: 1000 },
+      },
+    ],
   });
-  await waitAppReady(p);
-  for (const n of [1, 2])
-    await expectNoContent(
-      await p.fetch('/v1.0/publish/pubsub/orders', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ n }),
-      }),
-    );
+  const { app } = s;
+  for (const n of [1, 2]) await expectNoContent(await s.publish('orders', { body: JSON.stringify({ n }) }));
 
   // However the broker batches them, every POST has the same shape.
   await app.waitFor('/orders', 1);

@@ -1,26 +1,15 @@
 import { expect, it } from 'vitest';
-import { DaprtsProcess } from '../../helpers/daprts-process.js';
 import { expectNoContent } from '../../helpers/dapr-http.js';
-import { componentYaml } from '../../helpers/resources.js';
-import { SubscriberApp, waitAppReady } from '../../helpers/subscriber-app.js';
+import { startPubsubSidecar } from '../../helpers/pubsub-sidecar.js';
 
 const topics = ['invalid', 'negative', 'zero', 'hour', 'both'];
 
 it('publish TTL metadata as daprd reads it: invalid values ignored (204, no expiration), 0 expires at once, `ttl` before `ttlInSeconds`', async () => {
-  await using app = await SubscriberApp.start(
-    topics.map((t) => ({ pubsubname: 'pubsub', topic: t, route: `/${t}` })),
-  );
-  await using p = await DaprtsProcess.start({
-    resources: { 'pubsub.yaml': componentYaml({ name: 'pubsub', type: 'pubsub.in-memory' }) },
-    args: ['--app-port', String(app.port)],
+  await using s = await startPubsubSidecar({
+    subscriptions: topics.map((t) => ({ pubsubname: 'pubsub', topic: t, route: `/${t}` })),
   });
-  await waitAppReady(p);
-  const publish = (topic: string, query: string) =>
-    p.fetch(`/v1.0/publish/pubsub/${topic}?${query}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: '{"n":1}',
-    });
+  const { app } = s;
+  const publish = (topic: string, query: string) => s.publish(topic, { query });
 
   await expectNoContent(await publish('zero', 'metadata.ttlInSeconds=0'));
   await expectNoContent(await publish('invalid', 'metadata.ttlInSeconds=abc'));

@@ -1,30 +1,21 @@
 import { expect, it } from 'vitest';
-import { DaprtsProcess } from '../../helpers/daprts-process.js';
 import { expectDaprError, expectNoContent } from '../../helpers/dapr-http.js';
-import { componentYaml } from '../../helpers/resources.js';
-import { SubscriberApp, waitAppReady } from '../../helpers/subscriber-app.js';
+import { startPubsubSidecar } from '../../helpers/pubsub-sidecar.js';
 
 it('rawPayload is read as contrib`s IsRawPayload: exact key, Go booleans (T, True, 1...), anything else 400 on publish', async () => {
-  await using app = await SubscriberApp.start([
-    ...['exact', 'lowerkey', 'letter', 'empty'].map((t) => ({
-      pubsubname: 'pubsub',
-      topic: t,
-      route: `/${t}`,
-    })),
-    // Not the rawPayload key: this subscription gets the CloudEvent itself.
-    { pubsubname: 'pubsub', topic: 'sublower', route: '/sublower', metadata: { rawpayload: 'true' } },
-  ]);
-  await using p = await DaprtsProcess.start({
-    resources: { 'pubsub.yaml': componentYaml({ name: 'pubsub', type: 'pubsub.in-memory' }) },
-    args: ['--app-port', String(app.port)],
+  await using s = await startPubsubSidecar({
+    subscriptions: [
+      ...['exact', 'lowerkey', 'letter', 'empty'].map((t) => ({
+        pubsubname: 'pubsub',
+        topic: t,
+        route: `/${t}`,
+      })),
+      // Not the rawPayload key: this subscription gets the CloudEvent itself.
+      { pubsubname: 'pubsub', topic: 'sublower', route: '/sublower', metadata: { rawpayload: 'true' } },
+    ],
   });
-  await waitAppReady(p);
-  const publish = (topic: string, query: string) =>
-    p.fetch(`/v1.0/publish/pubsub/${topic}?${query}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: '{"n":1}',
-    });
+  const { app } = s;
+  const publish = (topic: string, query: string) => s.publish(topic, { query });
 
   await expectNoContent(await publish('exact', 'metadata.rawPayload=true'));
   await expectNoContent(await publish('lowerkey', 'metadata.rawpayload=true'));

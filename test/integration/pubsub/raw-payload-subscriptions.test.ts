@@ -1,34 +1,24 @@
 import { expect, it } from 'vitest';
-import { DaprtsProcess } from '../../helpers/daprts-process.js';
 import { expectNoContent } from '../../helpers/dapr-http.js';
-import { componentYaml } from '../../helpers/resources.js';
-import { SubscriberApp, waitAppReady } from '../../helpers/subscriber-app.js';
+import { startPubsubSidecar } from '../../helpers/pubsub-sidecar.js';
 
 it('rawPayload subscriptions: one delivery is daprd`s FromRawPayload CloudEvent; a bulk entry is the base64 of the bytes', async () => {
-  await using app = await SubscriberApp.start([
-    { pubsubname: 'pubsub', topic: 'raw', route: '/raw', metadata: { rawPayload: 'true' } },
-    {
-      pubsubname: 'pubsub',
-      topic: 'rawbulk',
-      route: '/rawbulk',
-      metadata: { rawPayload: 'true' },
-      bulkSubscribe: { enabled: true, maxMessagesCount: 10, maxAwaitDurationMs: 100 },
-    },
-  ]);
-  await using p = await DaprtsProcess.start({
-    resources: { 'pubsub.yaml': componentYaml({ name: 'pubsub', type: 'pubsub.in-memory' }) },
-    args: ['--app-port', String(app.port)],
+  await using s = await startPubsubSidecar({
+    subscriptions: [
+      { pubsubname: 'pubsub', topic: 'raw', route: '/raw', metadata: { rawPayload: 'true' } },
+      {
+        pubsubname: 'pubsub',
+        topic: 'rawbulk',
+        route: '/rawbulk',
+        metadata: { rawPayload: 'true' },
+        bulkSubscribe: { enabled: true, maxMessagesCount: 10, maxAwaitDurationMs: 100 },
+      },
+    ],
   });
-  await waitAppReady(p);
+  const { app } = s;
   const payload = '{"order":1}';
   for (const topic of ['raw', 'rawbulk'])
-    await expectNoContent(
-      await p.fetch(`/v1.0/publish/pubsub/${topic}?metadata.rawPayload=true`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: payload,
-      }),
-    );
+    await expectNoContent(await s.publish(topic, { query: 'metadata.rawPayload=true', body: payload }));
 
   const [one] = await app.waitFor('/raw', 1);
   expect(one.headers['content-type']).toBe('application/cloudevents+json');

@@ -1,40 +1,16 @@
 import { expect, it } from 'vitest';
 import { DaprtsProcess } from '../../helpers/daprts-process.js';
-import { pubsubYaml, TestApp } from '../observability/helpers.js';
+import { pubsubInboundRetryYaml, resiliencyYaml } from '../../helpers/resiliency.js';
+import { pubsubYaml, TestApp, waitForSubscriptions } from '../observability/helpers.js';
 
 // daprd logs a Resiliency it cannot read and starts without it; the other documents still apply.
-const BROKEN = `apiVersion: dapr.io/v1alpha1
-kind: Resiliency
-metadata:
-  name: broken
-spec:
-  policies:
-    timeouts:
-      general: soon
-  targets:
-    components:
-      pubsub:
-        inbound:
-          timeout: general
-`;
+const BROKEN = resiliencyYaml({
+  name: 'broken',
+  timeouts: { general: 'soon' },
+  components: { pubsub: { inbound: { timeout: 'general' } } },
+});
 
-const GOOD = `apiVersion: dapr.io/v1alpha1
-kind: Resiliency
-metadata:
-  name: good
-spec:
-  policies:
-    retries:
-      twice:
-        policy: constant
-        duration: 20ms
-        maxRetries: 2
-  targets:
-    components:
-      pubsub:
-        inbound:
-          retry: twice
-`;
+const GOOD = pubsubInboundRetryYaml('good', 'twice', { duration: '20ms', maxRetries: 2 });
 
 it('a Resiliency with a bad duration is logged and skipped; the sidecar starts and the good one applies', async () => {
   await using app = await TestApp.start(
@@ -49,12 +25,7 @@ it('a Resiliency with a bad duration is logged and skipped; the sidecar starts a
     /Could not read resiliency policy broken: .*timeout general 'soon' is not a duration/,
   );
   expect(p.output).toContain('Loading Resiliency configuration: good');
-  const deadline = Date.now() + 10_000;
-  while (Date.now() < deadline) {
-    const md = (await (await p.fetch('/v1.0/metadata')).json()) as { subscriptions?: unknown[] };
-    if ((md.subscriptions ?? []).length === 1) break;
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  await waitForSubscriptions(p, 1);
   const res = await p.fetch('/v1.0/publish/pubsub/orders', { method: 'POST', body: 'x' });
   expect(res.status).toBe(204);
   await app.waitForDeliveries(3);

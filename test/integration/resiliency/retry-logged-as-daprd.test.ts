@@ -1,24 +1,9 @@
 import { expect, it } from 'vitest';
 import { DaprtsProcess } from '../../helpers/daprts-process.js';
-import { pubsubYaml, TestApp } from '../observability/helpers.js';
+import { pubsubInboundRetryYaml } from '../../helpers/resiliency.js';
+import { pubsubYaml, TestApp, waitForSubscriptions } from '../observability/helpers.js';
 
-const RESILIENCY = `apiVersion: dapr.io/v1alpha1
-kind: Resiliency
-metadata:
-  name: logged
-spec:
-  policies:
-    retries:
-      thrice:
-        policy: constant
-        duration: 20ms
-        maxRetries: 3
-  targets:
-    components:
-      pubsub:
-        inbound:
-          retry: thrice
-`;
+const RESILIENCY = pubsubInboundRetryYaml('logged', 'thrice', { duration: '20ms', maxRetries: 3 });
 
 it('a retried delivery logs one warning with the back-off, then the recovery, in daprd words', async () => {
   let calls = 0;
@@ -29,12 +14,7 @@ it('a retried delivery logs one warning with the back-off, then the recovery, in
     resources: { 'pubsub.yaml': pubsubYaml(), 'resiliency.yaml': RESILIENCY },
     args: ['--app-port', String(app.port)],
   });
-  const deadline = Date.now() + 10_000;
-  while (Date.now() < deadline) {
-    const md = (await (await p.fetch('/v1.0/metadata')).json()) as { subscriptions?: unknown[] };
-    if ((md.subscriptions ?? []).length === 1) break;
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  await waitForSubscriptions(p, 1);
   const res = await p.fetch('/v1.0/publish/pubsub/flaky', { method: 'POST', body: 'x' });
   expect(res.status).toBe(204);
   await app.waitForDeliveries(3);

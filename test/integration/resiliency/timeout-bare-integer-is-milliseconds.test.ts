@@ -1,28 +1,15 @@
 import { expect, it } from 'vitest';
 import { DaprtsProcess } from '../../helpers/daprts-process.js';
-import { pubsubYaml, TestApp } from '../observability/helpers.js';
+import { resiliencyYaml } from '../../helpers/resiliency.js';
+import { pubsubYaml, TestApp, waitForSubscriptions } from '../observability/helpers.js';
 
-// In a Resiliency a duration without a unit is milliseconds (daprd), not seconds.
-const RESILIENCY = `apiVersion: dapr.io/v1alpha1
-kind: Resiliency
-metadata:
-  name: short
-spec:
-  policies:
-    timeouts:
-      quick: "150"
-    retries:
-      once:
-        policy: constant
-        duration: "20"
-        maxRetries: 1
-  targets:
-    components:
-      pubsub:
-        inbound:
-          timeout: quick
-          retry: once
-`;
+// In a Resiliency a duration without a unit is milliseconds (daprd), not seconds: "150" is a string.
+const RESILIENCY = resiliencyYaml({
+  name: 'short',
+  timeouts: { quick: '150' },
+  retries: { once: { policy: 'constant', duration: '20', maxRetries: 1 } },
+  components: { pubsub: { inbound: { timeout: 'quick', retry: 'once' } } },
+});
 
 it('timeout "150" cuts a slow delivery after 150 ms and the retry delivers again', async () => {
   let calls = 0;
@@ -38,12 +25,7 @@ it('timeout "150" cuts a slow delivery after 150 ms and the retry delivers again
     resources: { 'pubsub.yaml': pubsubYaml(), 'resiliency.yaml': RESILIENCY },
     args: ['--app-port', String(app.port)],
   });
-  const deadline = Date.now() + 10_000;
-  while (Date.now() < deadline) {
-    const md = (await (await p.fetch('/v1.0/metadata')).json()) as { subscriptions?: unknown[] };
-    if ((md.subscriptions ?? []).length === 1) break;
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  await waitForSubscriptions(p, 1);
   const started = Date.now();
   const res = await p.fetch('/v1.0/publish/pubsub/slow', { method: 'POST', body: 'x' });
   expect(res.status).toBe(204);

@@ -1,7 +1,6 @@
 import { expect, it } from 'vitest';
-import { DaprtsProcess } from '../../helpers/daprts-process.js';
 import { expectNoContent, expectValue, sleep } from '../../helpers/dapr-http.js';
-import { SubscriberApp, waitAppReady } from '../../helpers/subscriber-app.js';
+import { startPubsubSidecar } from '../../helpers/pubsub-sidecar.js';
 import { publish, scopedPubsubYaml } from './helpers.js';
 
 const subscription = (name: string, topic: string) => `apiVersion: dapr.io/v1alpha1
@@ -17,23 +16,21 @@ scopes:
 `;
 
 it('declarative subscriptions to a protected topic without a subscription scope, or outside allowedTopics, get nothing', async () => {
-  await using app = await SubscriberApp.start([]);
-  await using p = await DaprtsProcess.start({
+  await using s = await startPubsubSidecar({
     appId: 'notification-service',
+    pubsub: scopedPubsubYaml({
+      allowedTopics: 'task-events,payments',
+      protectedTopics: 'payments',
+      // The app may publish to the protected topic, but has no subscription scope for it.
+      publishingScopes: 'notification-service=task-events,payments',
+    }),
     resources: {
-      'pubsub.yaml': scopedPubsubYaml({
-        allowedTopics: 'task-events,payments',
-        protectedTopics: 'payments',
-        // The app may publish to the protected topic, but has no subscription scope for it.
-        publishingScopes: 'notification-service=task-events,payments',
-      }),
       'sub-task-events.yaml': subscription('task-events-subscription', 'task-events'),
       'sub-payments.yaml': subscription('payments-subscription', 'payments'),
       'sub-audit.yaml': subscription('audit-subscription', 'audit'),
     },
-    args: ['--app-port', String(app.port)],
   });
-  await waitAppReady(p);
+  const { app, sidecar: p } = s;
 
   const md = JSON.parse(await expectValue(await p.fetch('/v1.0/metadata'))) as {
     subscriptions?: { topic: string }[];

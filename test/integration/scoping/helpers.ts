@@ -1,5 +1,6 @@
 import { componentYaml } from '../../helpers/resources.js';
 import type { DaprtsProcess } from '../../helpers/daprts-process.js';
+import { bulkPublishTo, publishTo } from '../../helpers/pubsub-sidecar.js';
 
 /** A `pubsub.in-memory` named `pubsub` with topic-scoping metadata (dapr-api.md §3.9). */
 export function scopedPubsubYaml(metadata: Record<string, string>, name = 'pubsub'): string {
@@ -12,21 +13,14 @@ export function scopedPubsubYaml(metadata: Record<string, string>, name = 'pubsu
 
 /** `curl -X POST .../v1.0/publish/{pubsub}/{topic} -H 'Content-Type: application/json' -d '{"n":1}'`. */
 export function publish(p: DaprtsProcess, topic: string, pubsub = 'pubsub'): Promise<Response> {
-  return p.fetch(`/v1.0/publish/${pubsub}/${topic}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: '{"n":1}',
-  });
+  return publishTo(p, topic, { pubsub });
 }
 
 /** `POST /v1.0-alpha1/publish/bulk/{pubsub}/{topic}` with two JSON entries. */
 export function bulkPublish(p: DaprtsProcess, topic: string, prefix = '/v1.0-alpha1'): Promise<Response> {
-  return p.fetch(`${prefix}/publish/bulk/pubsub/${topic}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify([
-      { entryId: '1', event: { n: 1 }, contentType: 'application/json' },
-      { entryId: '2', event: { n: 2 }, contentType: 'application/json' },
-    ]),
-  });
+  const entries = [
+    { entryId: '1', event: { n: 1 }, contentType: 'application/json' },
+    { entryId: '2', event: { n: 2 }, contentType: 'application/json' },
+  ];
+  return bulkPublishTo(p, topic, entries, { prefix });
 }

@@ -1,24 +1,18 @@
 import { expect, it } from 'vitest';
-import { DaprtsProcess } from '../../helpers/daprts-process.js';
 import { expectNoContent, expectValue, sleep } from '../../helpers/dapr-http.js';
-import { SubscriberApp, waitAppReady } from '../../helpers/subscriber-app.js';
+import { startPubsubSidecar } from '../../helpers/pubsub-sidecar.js';
 import { publish, scopedPubsubYaml } from './helpers.js';
 
 it("subscriptionScopes: a programmatic subscription to a topic outside the app's scope is never delivered", async () => {
-  await using app = await SubscriberApp.start([
-    { pubsubname: 'pubsub', topic: 'task-events', route: '/task-events' },
-    { pubsubname: 'pubsub', topic: 'reminders', route: '/reminders' },
-  ]);
-  await using p = await DaprtsProcess.start({
+  await using s = await startPubsubSidecar({
+    subscriptions: [
+      { pubsubname: 'pubsub', topic: 'task-events', route: '/task-events' },
+      { pubsubname: 'pubsub', topic: 'reminders', route: '/reminders' },
+    ],
     appId: 'notification-service',
-    resources: {
-      'pubsub.yaml': scopedPubsubYaml({
-        subscriptionScopes: 'notification-service=task-events;backend=reminders',
-      }),
-    },
-    args: ['--app-port', String(app.port)],
+    pubsub: scopedPubsubYaml({ subscriptionScopes: 'notification-service=task-events;backend=reminders' }),
   });
-  await waitAppReady(p);
+  const { app, sidecar: p } = s;
 
   const md = JSON.parse(await expectValue(await p.fetch('/v1.0/metadata'))) as {
     subscriptions?: { topic: string }[];

@@ -1,30 +1,17 @@
 import { expect, it } from 'vitest';
-import { DaprtsProcess } from '../../helpers/daprts-process.js';
-import {
-  expectJson,
-  getBulkSecret,
-  localFileStoreYaml,
-  secretFiles,
-  secretsConfigYaml,
-} from '../../helpers/secrets.js';
+import { expectJson, getBulkSecret, startWithSecretScopes } from '../../helpers/secrets.js';
 
 it('bulk silently leaves out the secrets the scopes deny (200, no error), for allowedSecrets and deniedSecrets', async () => {
-  using files = secretFiles(
-    { 'api-key': 'k-1', 'db-password': 'pw-1', other: 'o-1' },
-    secretsConfigYaml([
+  await using s = await startWithSecretScopes({
+    secrets: { 'api-key': 'k-1', 'db-password': 'pw-1', other: 'o-1' },
+    scopes: [
       { storeName: 'allowlisted', defaultAccess: 'deny', allowedSecrets: ['api-key', 'not-in-store'] },
       { storeName: 'denylisted', deniedSecrets: ['db-password'] },
       { storeName: 'nothing', defaultAccess: 'deny' },
-    ]),
-  );
-  await using p = await DaprtsProcess.start({
-    resources: {
-      'allow.yaml': localFileStoreYaml('allowlisted', files.secretsFile),
-      'deny.yaml': localFileStoreYaml('denylisted', files.secretsFile),
-      'nothing.yaml': localFileStoreYaml('nothing', files.secretsFile),
-    },
-    args: ['--config', files.configFile],
+    ],
+    stores: { 'allow.yaml': 'allowlisted', 'deny.yaml': 'denylisted', 'nothing.yaml': 'nothing' },
   });
+  const p = s.sidecar;
 
   expect(await expectJson(await getBulkSecret(p, 'allowlisted'))).toEqual({
     'api-key': { 'api-key': 'k-1' },

@@ -1,20 +1,16 @@
 import { it } from 'vitest';
-import { DaprtsProcess } from '../../helpers/daprts-process.js';
 import { expectDaprError } from '../../helpers/dapr-http.js';
-import { getSecret, localFileStoreYaml, secretFiles, secretsConfigYaml } from '../../helpers/secrets.js';
+import { getSecret, startWithSecretScopes } from '../../helpers/secrets.js';
 
 it('scopes are checked after the store lookup and before the read: unknown store 401, denied missing secret 403', async () => {
-  using files = secretFiles(
-    { present: 'p' },
-    secretsConfigYaml([
+  await using s = await startWithSecretScopes({
+    secrets: { present: 'p' },
+    scopes: [
       { storeName: 'localsecrets', defaultAccess: 'deny', allowedSecrets: ['present', 'absent-but-allowed'] },
       { storeName: 'unknownstore', defaultAccess: 'deny' },
-    ]),
-  );
-  await using p = await DaprtsProcess.start({
-    resources: { 'secrets.yaml': localFileStoreYaml('localsecrets', files.secretsFile) },
-    args: ['--config', files.configFile],
+    ],
   });
+  const p = s.sidecar;
 
   // A store the Configuration names but that is not loaded: still not found.
   await expectDaprError(await getSecret(p, 'unknownstore', 'x'), 401, 'ERR_SECRET_STORE_NOT_FOUND');

@@ -1,23 +1,13 @@
 import { expect, it } from 'vitest';
-import { DaprtsProcess } from '../../helpers/daprts-process.js';
 import { expectDaprError } from '../../helpers/dapr-http.js';
-import {
-  expectJson,
-  getSecret,
-  localFileStoreYaml,
-  secretFiles,
-  secretsConfigYaml,
-} from '../../helpers/secrets.js';
+import { expectJson, getSecret, startWithSecretScopes } from '../../helpers/secrets.js';
 
 it('defaultAccess deny + allowedSecrets: a listed secret is 200, any other is 403 ERR_PERMISSION_DENIED', async () => {
-  using files = secretFiles(
-    { 'api-key': 'k-1', 'db-password': 'pw-1', other: 'o-1' },
-    secretsConfigYaml([{ storeName: 'localsecrets', defaultAccess: 'deny', allowedSecrets: ['api-key'] }]),
-  );
-  await using p = await DaprtsProcess.start({
-    resources: { 'secrets.yaml': localFileStoreYaml('localsecrets', files.secretsFile) },
-    args: ['--config', files.configFile],
+  await using s = await startWithSecretScopes({
+    secrets: { 'api-key': 'k-1', 'db-password': 'pw-1', other: 'o-1' },
+    scopes: [{ storeName: 'localsecrets', defaultAccess: 'deny', allowedSecrets: ['api-key'] }],
   });
+  const p = s.sidecar;
 
   expect(await expectJson(await getSecret(p, 'localsecrets', 'api-key'))).toEqual({ 'api-key': 'k-1' });
   const denied = await expectDaprError(

@@ -1,25 +1,19 @@
 import { expect, it } from 'vitest';
-import { DaprtsProcess } from '../../helpers/daprts-process.js';
 import { expectDaprError } from '../../helpers/dapr-http.js';
-import { getSecret, localFileStoreYaml, secretFiles, secretsConfigYaml } from '../../helpers/secrets.js';
+import { getSecret, startWithSecretScopes } from '../../helpers/secrets.js';
 
 const VALUE = 'db-pw-2e7d-denied';
 
 it('a denied secret stays denied when its name is percent-encoded or reached through another spelling', async () => {
-  using files = secretFiles(
-    { 'db-password': VALUE, db: { password: VALUE } },
-    secretsConfigYaml([
+  await using s = await startWithSecretScopes({
+    secrets: { 'db-password': VALUE, db: { password: VALUE } },
+    scopes: [
       { storeName: 'denylisted', deniedSecrets: ['db-password', 'db:password'] },
       { storeName: 'allowlisted', defaultAccess: 'deny', allowedSecrets: ['other'] },
-    ]),
-  );
-  await using p = await DaprtsProcess.start({
-    resources: {
-      'deny.yaml': localFileStoreYaml('denylisted', files.secretsFile),
-      'allow.yaml': localFileStoreYaml('allowlisted', files.secretsFile),
-    },
-    args: ['--config', files.configFile],
+    ],
+    stores: { 'deny.yaml': 'denylisted', 'allow.yaml': 'allowlisted' },
   });
+  const p = s.sidecar;
 
   for (const store of ['denylisted', 'allowlisted']) {
     for (const name of ['db-password', 'db:password'])

@@ -1,4 +1,3 @@
-import { writeFileSync } from 'node:fs';
 import { expect, it } from 'vitest';
 import { kubeconfigYaml, startFakeKubeApi } from '../../../src/components/secretstores/kubernetes/testing.js';
 import { resourceDir, startExpectingExit } from '../../helpers/resources.js';
@@ -11,8 +10,7 @@ it('seed 000 state store in --mode kubernetes without its Secret: start-up error
     secrets: { 'feaf-dashboard': { 'other-secrets': { 'database-url': 'postgres://elsewhere' } } },
   });
   try {
-    using dir = resourceDir({});
-    writeFileSync(`${dir.dir}/kubeconfig`, kubeconfigYaml({ server: api.url, user: { token: 'sa-token' } }));
+    using dir = resourceDir({ kubeconfig: kubeconfigYaml({ server: api.url, user: { token: 'sa-token' } }) });
     const { code, output } = await startExpectingExit({
       appId: 'backend',
       resources: { '10-dapr-statestore.yaml': SEED_FEAF_STATESTORE },

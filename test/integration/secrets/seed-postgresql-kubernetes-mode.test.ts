@@ -1,31 +1,22 @@
-import { randomBytes } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
-import pg from 'pg';
 import { expect, it } from 'vitest';
 import { DaprtsProcess } from '../../helpers/daprts-process.js';
 import { expectNoContent, expectValue, getState, saveState } from '../../helpers/dapr-http.js';
+import { tempPgSchema } from '../../helpers/postgres.js';
 import { resourceDir } from '../../helpers/resources.js';
 import { kubeconfigYaml, startFakeKubeApi } from '../../../src/components/secretstores/kubernetes/testing.js';
 import { SEED_FEAF_STATESTORE } from './seed-components.js';
 
-const PG_URL = process.env.DAPRTS_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-
 it('seed 000 state store in --mode kubernetes: secretKeyRef read from the built-in "kubernetes" store, in the pod\'s namespace', async () => {
-  const schema = `seed000_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: PG_URL });
-  await admin.connect();
-  await admin.query(`CREATE SCHEMA ${schema}`);
+  await using db = await tempPgSchema('seed000');
+  const { admin, schema } = db;
   // A Kubernetes-API-compatible endpoint serving the `feaf-secrets` Secret (no cluster is reachable here).
-  const url = new URL(PG_URL);
-  url.password = 'feaf-pw-77b0-never-logged';
-  url.searchParams.set('options', `-c search_path=${schema}`);
+  const url = db.url('feaf-pw-77b0-never-logged');
   const api = await startFakeKubeApi({
     token: 'sa-token',
     secrets: { 'feaf-dashboard': { 'feaf-secrets': { 'database-url': url.toString() } } },
   });
   try {
-    using dir = resourceDir({});
-    writeFileSync(`${dir.dir}/kubeconfig`, kubeconfigYaml({ server: api.url, user: { token: 'sa-token' } }));
+    using dir = resourceDir({ kubeconfig: kubeconfigYaml({ server: api.url, user: { token: 'sa-token' } }) });
     await using p = await DaprtsProcess.start({
       appId: 'backend',
       resources: { '10-dapr-statestore.yaml': SEED_FEAF_STATESTORE },
@@ -59,7 +50,5 @@ it('seed 000 state store in --mode kubernetes: secretKeyRef read from the built-
     }
   } finally {
     await api.close();
-    await admin.query(`DROP SCHEMA ${schema} CASCADE`);
-    await admin.end();
   }
 });

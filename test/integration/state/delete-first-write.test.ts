@@ -5,8 +5,9 @@ import {
   expectValue,
   getState,
   saveState,
+  deleteOp,
   startWithStateStore,
-  transaction,
+  transact,
 } from '../../helpers/dapr-http.js';
 
 // daprd's in-memory store applies the same etag rule to deletes as to saves: `first-write` without
@@ -21,11 +22,7 @@ it('state.in-memory: DELETE ?concurrency=first-write without If-Match is 409 on 
     'ERR_STATE_DELETE',
   );
   await expectDaprError(
-    await transaction(p, {
-      operations: [
-        { operation: 'delete', request: { key: 'kept', options: { concurrency: 'first-write' } } },
-      ],
-    }),
+    await transact(p, [deleteOp('kept', { options: { concurrency: 'first-write' } })]),
     500,
     'ERR_STATE_TRANSACTION',
   );

@@ -5,7 +5,8 @@ import {
   getState,
   saveState,
   startWithStateStore,
-  transaction,
+  transact,
+  upsertOp,
 } from '../../helpers/dapr-http.js';
 
 it('a key containing "||" is 400 ERR_MALFORMED_REQUEST with ErrorInfo, ResourceInfo and BadRequest details', async () => {
@@ -43,9 +44,5 @@ it('a key containing "||" is 400 ERR_MALFORMED_REQUEST with ErrorInfo, ResourceI
     'ERR_MALFORMED_REQUEST',
   );
   await expectDaprError(await bulkGet(p, { keys: ['fine', 'x||y'] }), 400, 'ERR_MALFORMED_REQUEST');
-  await expectDaprError(
-    await transaction(p, { operations: [{ operation: 'upsert', request: { key: 'x||y', value: 1 } }] }),
-    400,
-    'ERR_MALFORMED_REQUEST',
-  );
+  await expectDaprError(await transact(p, [upsertOp('x||y', 1)]), 400, 'ERR_MALFORMED_REQUEST');
 });

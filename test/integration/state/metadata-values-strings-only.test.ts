@@ -6,7 +6,9 @@ import {
   getState,
   saveState,
   startWithStateStore,
+  transact,
   transaction,
+  upsertOp,
 } from '../../helpers/dapr-http.js';
 
 // Body metadata is a map of strings in daprd: `"ttlInSeconds": 120` (a number) fails the JSON decoding
@@ -34,9 +36,7 @@ it('a non-string metadata value or a non-integer parallelism is 400 ERR_MALFORME
     'ERR_MALFORMED_REQUEST',
   );
   await expectDaprError(
-    await transaction(p, {
-      operations: [{ operation: 'upsert', request: { key: 'k1', value: 1, metadata: { ttlInSeconds: 5 } } }],
-    }),
+    await transact(p, [upsertOp('k1', 1, { metadata: { ttlInSeconds: 5 } })]),
     400,
     'ERR_MALFORMED_REQUEST',
   );

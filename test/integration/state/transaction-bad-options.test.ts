@@ -4,7 +4,8 @@ import {
   expectNoContent,
   getState,
   startWithStateStore,
-  transaction,
+  transact,
+  upsertOp,
 } from '../../helpers/dapr-http.js';
 
 // The store checks `options` inside its Multi call in daprd, so an unknown concurrency or consistency
@@ -12,12 +13,7 @@ import {
 it('a transaction operation with unknown options is 500 ERR_STATE_TRANSACTION and nothing is applied', async () => {
   await using p = await startWithStateStore();
   const err = await expectDaprError(
-    await transaction(p, {
-      operations: [
-        { operation: 'upsert', request: { key: 'fine', value: 1 } },
-        { operation: 'upsert', request: { key: 'odd', value: 2, options: { concurrency: 'bogus' } } },
-      ],
-    }),
+    await transact(p, [upsertOp('fine', 1), upsertOp('odd', 2, { options: { concurrency: 'bogus' } })]),
     500,
     'ERR_STATE_TRANSACTION',
   );
@@ -26,22 +22,13 @@ it('a transaction operation with unknown options is 500 ERR_STATE_TRANSACTION an
   await expectNoContent(await getState(p, 'odd'));
 
   await expectDaprError(
-    await transaction(p, {
-      operations: [
-        { operation: 'upsert', request: { key: 'odd', value: 2, options: { consistency: 'bogus' } } },
-      ],
-    }),
+    await transact(p, [upsertOp('odd', 2, { options: { consistency: 'bogus' } })]),
     500,
     'ERR_STATE_TRANSACTION',
   );
   // An illegal key is still found first: it is a request error, not a store error.
   await expectDaprError(
-    await transaction(p, {
-      operations: [
-        { operation: 'upsert', request: { key: 'odd', value: 2, options: { concurrency: 'bogus' } } },
-        { operation: 'upsert', request: { key: 'a||b', value: 2 } },
-      ],
-    }),
+    await transact(p, [upsertOp('odd', 2, { options: { concurrency: 'bogus' } }), upsertOp('a||b', 2)]),
     400,
     'ERR_MALFORMED_REQUEST',
   );

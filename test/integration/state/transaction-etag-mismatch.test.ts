@@ -6,7 +6,8 @@ import {
   getState,
   saveAndGetEtag,
   startWithStateStore,
-  transaction,
+  transact,
+  upsertOp,
 } from '../../helpers/dapr-http.js';
 
 it('an etag mismatch inside a transaction is 500 ERR_STATE_TRANSACTION (not 409) and nothing is applied', async () => {
@@ -14,12 +15,10 @@ it('an etag mismatch inside a transaction is 500 ERR_STATE_TRANSACTION (not 409)
   const etag = await saveAndGetEtag(p, 'guarded', 'original');
 
   const err = await expectDaprError(
-    await transaction(p, {
-      operations: [
-        { operation: 'upsert', request: { key: 'other', value: 'must not be written' } },
-        { operation: 'upsert', request: { key: 'guarded', value: 'changed', etag: 'wrong-etag' } },
-      ],
-    }),
+    await transact(p, [
+      upsertOp('other', 'must not be written'),
+      upsertOp('guarded', 'changed', { etag: 'wrong-etag' }),
+    ]),
     500,
     'ERR_STATE_TRANSACTION',
   );
@@ -27,10 +26,6 @@ it('an etag mismatch inside a transaction is 500 ERR_STATE_TRANSACTION (not 409)
   expect(await expectValue(await getState(p, 'guarded'))).toBe('"original"');
   await expectNoContent(await getState(p, 'other'));
 
-  await expectNoContent(
-    await transaction(p, {
-      operations: [{ operation: 'upsert', request: { key: 'guarded', value: 'ok', etag } }],
-    }),
-  );
+  await expectNoContent(await transact(p, [upsertOp('guarded', 'ok', { etag })]));
   expect(await expectValue(await getState(p, 'guarded'))).toBe('"ok"');
 });

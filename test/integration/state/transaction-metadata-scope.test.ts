@@ -5,16 +5,15 @@ import {
   getState,
   postJson,
   startWithStateStore,
+  upsertOp,
 } from '../../helpers/dapr-http.js';
 
 // daprd hands the transaction's own `metadata` to the store's Multi call only; each operation gets
 // its own metadata plus the URL's `metadata.*` (which wins). So a top-level ttlInSeconds sets no TTL.
 it('transaction metadata is not copied into operations; URL metadata is, and wins over the operation', async () => {
   await using p = await startWithStateStore();
-  const upsert = (key: string, metadata?: Record<string, string>) => ({
-    operation: 'upsert',
-    request: { key, value: key, ...(metadata ? { metadata } : {}) },
-  });
+  const upsert = (key: string, metadata?: Record<string, string>) =>
+    upsertOp(key, key, metadata ? { metadata } : {});
 
   await expectNoContent(
     await postJson(p, '/v1.0/state/statestore/transaction', {

@@ -4,18 +4,14 @@ import {
   expectNoContent,
   getState,
   startWithStateStore,
-  transaction,
+  transact,
+  upsertOp,
 } from '../../helpers/dapr-http.js';
 
 it('an operation other than upsert/delete is 400 ERR_NOT_SUPPORTED_STATE_OPERATION', async () => {
   await using p = await startWithStateStore();
   const err = await expectDaprError(
-    await transaction(p, {
-      operations: [
-        { operation: 'upsert', request: { key: 'a', value: 1 } },
-        { operation: 'merge', request: { key: 'b', value: 2 } },
-      ],
-    }),
+    await transact(p, [upsertOp('a', 1), { operation: 'merge', request: { key: 'b', value: 2 } }]),
     400,
     'ERR_NOT_SUPPORTED_STATE_OPERATION',
   );

@@ -4,8 +4,11 @@ import {
   expectValue,
   getState,
   saveState,
+  deleteOp,
   startWithStateStore,
+  transact,
   transaction,
+  upsertOp,
 } from '../../helpers/dapr-http.js';
 
 it('a transaction of upserts and deletes is 204 and applies every operation', async () => {
@@ -13,11 +16,7 @@ it('a transaction of upserts and deletes is 204 and applies every operation', as
   await expectNoContent(await saveState(p, [{ key: 'key2', value: 'to delete' }]));
 
   const res = await transaction(p, {
-    operations: [
-      { operation: 'upsert', request: { key: 'key1', value: 'myData' } },
-      { operation: 'upsert', request: { key: 'key3', value: { n: 3 } } },
-      { operation: 'delete', request: { key: 'key2' } },
-    ],
+    operations: [upsertOp('key1', 'myData'), upsertOp('key3', { n: 3 }), deleteOp('key2')],
     metadata: { partitionKey: 'planet' },
   });
   await expectNoContent(res);
@@ -26,5 +25,5 @@ it('a transaction of upserts and deletes is 204 and applies every operation', as
   expect(JSON.parse(await expectValue(await getState(p, 'key3')))).toEqual({ n: 3 });
   await expectNoContent(await getState(p, 'key2'));
   // An empty operation list is a no-op.
-  await expectNoContent(await transaction(p, { operations: [] }));
+  await expectNoContent(await transact(p, []));
 });

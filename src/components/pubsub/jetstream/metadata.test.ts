@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ComponentMetadataError } from '../../common/metadata.js';
+import { fieldOf } from '../../../../test/helpers/component-metadata.js';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,16 +10,6 @@ import { natsName } from './streams.js';
 
 const parse = (raw: Record<string, string>, appId = 'app') => parseJetStreamMetadata('js', raw, appId);
 const URL = { natsURL: 'nats://localhost:4222' };
-
-function fieldOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(ComponentMetadataError);
-    return (err as ComponentMetadataError).field;
-  }
-  throw new Error('expected a metadata error');
-}
 
 describe('pubsub.jetstream metadata', () => {
   it("applies daprd's defaults", () => {

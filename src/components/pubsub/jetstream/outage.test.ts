@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { describe, expect, it } from 'vitest';
+import { publishAcrossRestart } from '../../../../test/helpers/broker-outage.js';
 import { JetStreamPubSub } from './index.js';
 import { PrivateServer, sleep, testContext, waitFor } from './testing.js';
 
@@ -21,40 +22,17 @@ describe('pubsub.jetstream outages', () => {
         delivered.set(k, (delivered.get(k) ?? 0) + 1);
       });
 
-      const confirmed = new Set<string>();
-      let failed = 0;
-      let stop = false;
-      let confirmedAfterRestart = 0;
-      let restarted = false;
-      const publisher = (async () => {
-        for (let i = 0; !stop; i++) {
-          try {
-            await c.publish({ topic, data: Buffer.from(String(i)), metadata: {} });
-            confirmed.add(String(i));
-            if (restarted) confirmedAfterRestart++;
-          } catch {
-            failed++;
-            await sleep(50);
-          }
-          await sleep(2);
-        }
-      })();
-
-      await waitFor(() => confirmed.size >= 100, 10_000, 'publishes before the crash');
-      await server.stop('SIGKILL');
-      await sleep(1500);
-      await server.start();
-      restarted = true;
-      await waitFor(() => confirmedAfterRestart >= 100, 30_000, 'publishes after the restart');
-      stop = true;
-      await publisher;
-
-      await waitFor(
-        () => [...confirmed].every((k) => delivered.has(k)),
-        30_000,
-        'every confirmed message delivered',
-      );
-      const duplicates = [...delivered.values()].filter((n) => n > 1).length;
+      const { confirmed, failed, duplicates } = await publishAcrossRestart({
+        publish: (data) => c.publish({ topic, data, metadata: {} }),
+        delivered,
+        restart: async () => {
+          await server.stop('SIGKILL');
+          await sleep(1500);
+          await server.start();
+        },
+        beforeWhat: 'crash',
+        retryPauseMs: 50,
+      });
       // Reported for the record: at-least-once allows some.
       console.info(
         `jetstream outage: ${confirmed.size} confirmed, ${failed} failed publishes, ${duplicates} duplicates`,

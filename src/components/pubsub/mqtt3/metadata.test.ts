@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ComponentMetadataError } from '../../common/metadata.js';
+import { fieldOf } from '../../../../test/helpers/component-metadata.js';
 import { parseMqtt3Metadata } from './metadata.js';
 import { retryDelayMs } from './subscription.js';
 import { deliveredFilter, topicMatches } from './topics.js';
@@ -7,16 +7,6 @@ import { deliveredFilter, topicMatches } from './topics.js';
 const parse = (raw: Record<string, string>, appId = 'app') => parseMqtt3Metadata('mq', raw, appId);
 const PEM = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
 const KEY = '-----BEGIN PRIVATE KEY-----\nMIIB\n-----END PRIVATE KEY-----\n';
-
-function fieldOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(ComponentMetadataError);
-    return (err as ComponentMetadataError).field;
-  }
-  throw new Error('expected a metadata error');
-}
 
 describe('pubsub.mqtt3 metadata', () => {
   it("applies daprd's defaults; the client id is the app id", () => {

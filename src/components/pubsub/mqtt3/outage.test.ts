@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { publishAcrossRestart } from '../../../../test/helpers/broker-outage.js';
 import { PrivateServer, sleep, testContext, waitFor } from '../jetstream/testing.js';
 import { Mqtt3PubSub } from './index.js';
 
@@ -19,39 +20,16 @@ describe('pubsub.mqtt3 outages', () => {
         await sleep(1); // a handler that takes a moment, so some messages are in flight at the stop
       });
 
-      const confirmed = new Set<string>();
-      let failed = 0;
-      let stop = false;
-      let restarted = false;
-      let confirmedAfterRestart = 0;
-      const publisher = (async () => {
-        for (let i = 0; !stop; i++) {
-          try {
-            await pub.publish({ topic, data: Buffer.from(String(i)), metadata: {} });
-            confirmed.add(String(i));
-            if (restarted) confirmedAfterRestart++;
-          } catch {
-            failed++;
-          }
-          await sleep(2);
-        }
-      })();
-
-      await waitFor(() => confirmed.size >= 100, 10_000, 'publishes before the stop');
-      await broker.stop('SIGTERM'); // mosquitto saves sessions and queued messages
-      await sleep(1500);
-      await broker.start();
-      restarted = true;
-      await waitFor(() => confirmedAfterRestart >= 100, 30_000, 'publishes after the restart');
-      stop = true;
-      await publisher;
-
-      await waitFor(
-        () => [...confirmed].every((k) => delivered.has(k)),
-        30_000,
-        'every confirmed message delivered',
-      );
-      const duplicates = [...delivered.values()].filter((n) => n > 1).length;
+      const { confirmed, failed, duplicates } = await publishAcrossRestart({
+        publish: (data) => pub.publish({ topic, data, metadata: {} }),
+        delivered,
+        restart: async () => {
+          await broker.stop('SIGTERM'); // mosquitto saves sessions and queued messages
+          await sleep(1500);
+          await broker.start();
+        },
+        beforeWhat: 'stop',
+      });
       console.info(
         `mqtt3 outage: ${confirmed.size} confirmed, ${failed} failed publishes, ${duplicates} duplicates`,
       );

@@ -1,33 +1,9 @@
-import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Subscription } from '../interface.js';
-import { RedisStreamsPubSub } from './index.js';
-import { Inbox, delay, testContext } from './testing.js';
-
-const prefix = `daprts-test-redis-redelivery-${randomUUID()}`;
+import { describe, expect, it } from 'vitest';
+import { redisPubsubSuite } from '../../../../test/helpers/redis-pubsub.js';
+import { Inbox, delay } from './testing.js';
 
 describe('pubsub.redis redelivery', () => {
-  let raw: Redis;
-  const open: RedisStreamsPubSub[] = [];
-  const subs: Subscription[] = [];
-  let n = 0;
-  const topic = () => `${prefix}-${++n}`;
-
-  async function pubsub(metadata: Record<string, string>) {
-    const p = new RedisStreamsPubSub(
-      testContext('pubsub.redis', { redisHost: '127.0.0.1:6379', ...metadata }),
-    );
-    await p.init();
-    open.push(p);
-    return p;
-  }
-  async function subscribe(p: RedisStreamsPubSub, t: string, inbox: Inbox) {
-    subs.push(await p.subscribe({ topic: t, metadata: {} }, inbox.handler));
-  }
-  const publish = (p: RedisStreamsPubSub, t: string, text: string) =>
-    p.publish({ topic: t, data: Buffer.from(text), metadata: {} });
-  const pending = async (t: string, group: string) => Number(((await raw.xpending(t, group)) as [number])[0]);
+  const { raw, topic, pubsub, subscribe, publish, pending } = redisPubsubSuite('redelivery');
 
   /** A handler that took longer than processingTimeout ran while another call had the same message. */
   function overlaps(...inboxes: Inbox[]): string[] {
@@ -44,19 +20,6 @@ describe('pubsub.redis redelivery', () => {
       )
       .map((d) => d.text);
   }
-
-  beforeAll(() => {
-    raw = new Redis(6379, '127.0.0.1');
-  });
-  afterEach(async () => {
-    await Promise.allSettled(subs.splice(0).map((s) => s.close()));
-    await Promise.allSettled(open.splice(0).map((p) => p.close()));
-  });
-  afterAll(async () => {
-    const keys = await raw.keys(`${prefix}*`);
-    if (keys.length > 0) await raw.del(...keys);
-    raw.disconnect();
-  });
 
   it('redelivers a rejected message after processingTimeout, and loses none', async () => {
     const p = await pubsub({ consumerID: 'reject', processingTimeout: '300ms', redeliverInterval: '50ms' });

@@ -1,49 +1,11 @@
-import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Subscription } from '../interface.js';
+import { describe, expect, it } from 'vitest';
+import { redisContext, redisPubsubSuite } from '../../../../test/helpers/redis-pubsub.js';
 import { pubSubRegistry } from '../registry.js';
 import { RedisStreamsPubSub } from './index.js';
-import { Inbox, delay, gate, testContext } from './testing.js';
-
-const prefix = `daprts-test-redis-pubsub-${randomUUID()}`;
-const redisContext = (metadata: Record<string, string>, appId = 'app') =>
-  testContext('pubsub.redis', { redisHost: '127.0.0.1:6379', ...metadata }, appId);
+import { Inbox, delay, gate } from './testing.js';
 
 describe('pubsub.redis', () => {
-  let raw: Redis;
-  const open: RedisStreamsPubSub[] = [];
-  const subs: Subscription[] = [];
-  let n = 0;
-  const topic = () => `${prefix}-${++n}`;
-
-  async function pubsub(metadata: Record<string, string> = {}, appId = 'app') {
-    const p = new RedisStreamsPubSub(redisContext(metadata, appId));
-    await p.init();
-    open.push(p);
-    return p;
-  }
-  async function subscribe(p: RedisStreamsPubSub, t: string, inbox: Inbox) {
-    const s = await p.subscribe({ topic: t, metadata: {} }, inbox.handler);
-    subs.push(s);
-    return s;
-  }
-  const publish = (p: RedisStreamsPubSub, t: string, text: string, metadata: Record<string, string> = {}) =>
-    p.publish({ topic: t, data: Buffer.from(text), metadata });
-  const pending = async (t: string, group: string) => Number(((await raw.xpending(t, group)) as [number])[0]);
-
-  beforeAll(() => {
-    raw = new Redis(6379, '127.0.0.1');
-  });
-  afterEach(async () => {
-    await Promise.allSettled(subs.splice(0).map((s) => s.close()));
-    await Promise.allSettled(open.splice(0).map((p) => p.close()));
-  });
-  afterAll(async () => {
-    const keys = await raw.keys(`${prefix}*`);
-    if (keys.length > 0) await raw.del(...keys);
-    raw.disconnect();
-  });
+  const { raw, topic, pubsub, subscribe, publish, pending } = redisPubsubSuite('pubsub');
 
   it('is registered as pubsub.redis v1 and claims no optional feature', async () => {
     const p = await pubSubRegistry.find('PubSub.Redis', '')(redisContext({}));

@@ -5,7 +5,7 @@ import { createLogger } from '../../../diagnostics/logger.js';
 import type { ComponentContext } from '../../component.js';
 import { PrivateRedisServer } from '../../common/redis/testing.js';
 import { BulkStoreErrors, EtagInvalidError, EtagMismatchError, StateRequestError } from '../errors.js';
-import type { SetRequest } from '../interface.js';
+import { setRequest as set } from '../../../../test/helpers/state-requests.js';
 import { findStateStoreFactory } from '../registry.js';
 import { RedisStateStore } from './index.js';
 
@@ -17,15 +17,6 @@ function context(metadata: Record<string, string>, now: () => number = Date.now)
   const base = { name: 'redis-test', type: 'state.redis', version: 'v1', appId: 'test', namespace: '' };
   return { ...base, metadata, logger, dataDir: '/nonexistent', now };
 }
-
-const json = (v: unknown) => Buffer.from(JSON.stringify(v));
-const set = (key: string, value: unknown, extra: Partial<SetRequest> = {}): SetRequest => ({
-  key,
-  value: json(value),
-  metadata: {},
-  options: {},
-  ...extra,
-});
 
 describe('state.redis', () => {
   let store: RedisStateStore;

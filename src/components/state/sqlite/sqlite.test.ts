@@ -7,7 +7,7 @@ import { createLogger } from '../../../diagnostics/logger.js';
 import type { ComponentContext } from '../../component.js';
 import { ComponentMetadataError } from '../../common/metadata.js';
 import { BulkStoreErrors, EtagMismatchError, StateRequestError } from '../errors.js';
-import type { SetRequest } from '../interface.js';
+import { setRequest as set } from '../../../../test/helpers/state-requests.js';
 import { findStateStoreFactory } from '../registry.js';
 import { SqliteStateStore, embeddedStateStoreMetadata } from './index.js';
 import { parseConnectionString } from './metadata.js';
@@ -37,14 +37,6 @@ async function newStore(
   return { store, file };
 }
 
-const json = (v: unknown) => Buffer.from(JSON.stringify(v));
-const set = (key: string, value: unknown, extra: Partial<SetRequest> = {}): SetRequest => ({
-  key,
-  value: json(value),
-  metadata: {},
-  options: {},
-  ...extra,
-});
 const get = async (store: SqliteStateStore, key: string) => store.get({ key, metadata: {} });
 
 beforeEach(() => {
