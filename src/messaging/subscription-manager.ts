@@ -33,8 +33,8 @@ export class SubscriptionManager {
   }
 
   /**
-   * Merges declarative and programmatic subscriptions (declarative wins on the same pubsub/topic,
-   * as a warning says) and subscribes each. A subscription to an unknown pub/sub is skipped with a
+   * Merges declarative and programmatic subscriptions (one per pubsub/topic, chosen as daprd's
+   * compstore does: see `deduplicated`) and subscribes each. A subscription to an unknown pub/sub is skipped with a
    * warning, as daprd does; a topic the component's scopes forbid is skipped too.
    */
   async start(specs: SubscriptionSpec[]): Promise<void> {
@@ -57,20 +57,10 @@ export class SubscriptionManager {
     await this.subscribeAll();
   }
 
-  /** The subscriptions that apply: no duplicate, a known pub/sub, a topic its scopes allow. */
+  /** The subscriptions that apply: one per pubsub/topic, a known pub/sub, a topic its scopes allow. */
   private accepted(specs: SubscriptionSpec[]): SubscriptionSpec[] {
-    const seen = new Set<string>();
     const out: SubscriptionSpec[] = [];
-    for (const spec of specs) {
-      const key = `${spec.pubsubName}\u0000${spec.topic}`;
-      if (seen.has(key)) {
-        this.log.warn(
-          { pubsub: spec.pubsubName, topic: spec.topic, source: spec.source },
-          'duplicate subscription ignored',
-        );
-        continue;
-      }
-      seen.add(key);
+    for (const spec of deduplicated(specs)) {
       const pubsub = this.opts.compStore.getPubSub(spec.pubsubName);
       if (!pubsub) {
         this.log.warn(
@@ -135,4 +125,25 @@ export class SubscriptionManager {
     const live = this.live.splice(0);
     await Promise.allSettled(live.map((l) => l.sub.close()));
   }
+}
+
+/**
+ * One subscription per pubsub/topic, as daprd's compstore lists them (ListSubscriptionsAppByPubSub,
+ * ListTypedSubscriptions): among declarative ones the first wins; a programmatic one replaces
+ * whatever came before it, in that one's place (so the app's `GET /dapr/subscribe` overrides a
+ * Subscription resource, and its last entry for a topic wins).
+ */
+export function deduplicated(specs: readonly SubscriptionSpec[]): SubscriptionSpec[] {
+  const out: SubscriptionSpec[] = [];
+  const at = new Map<string, number>();
+  for (const spec of specs) {
+    const key = `${spec.pubsubName}\u0000${spec.topic}`;
+    const i = at.get(key);
+    if (i === undefined) {
+      at.set(key, out.push(spec) - 1);
+    } else if (spec.type === 'PROGRAMMATIC') {
+      out[i] = spec;
+    }
+  }
+  return out;
 }
