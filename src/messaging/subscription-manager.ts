@@ -26,6 +26,8 @@ export class SubscriptionManager {
   private readonly live: { spec: SubscriptionSpec; sub: Subscription }[] = [];
   /** The subscriptions that apply (set by `start`), kept while paused. */
   private table: SubscriptionSpec[] = [];
+  /** What the metadata API lists: every subscription the app has, running or not (as daprd's compstore). */
+  private listed: SubscriptionSpec[] = [];
   private readonly log: Logger;
 
   constructor(private readonly opts: SubscriptionManagerOptions) {
@@ -38,7 +40,8 @@ export class SubscriptionManager {
    * warning, as daprd does; a topic the component's scopes forbid is skipped too.
    */
   async start(specs: SubscriptionSpec[]): Promise<void> {
-    this.table = this.accepted(specs);
+    this.listed = deduplicated(specs);
+    this.table = this.accepted(this.listed);
     await this.subscribeAll();
   }
 
@@ -57,10 +60,10 @@ export class SubscriptionManager {
     await this.subscribeAll();
   }
 
-  /** The subscriptions that apply: one per pubsub/topic, a known pub/sub, a topic its scopes allow. */
+  /** The subscriptions that run: a known pub/sub, a topic its scopes allow. */
   private accepted(specs: SubscriptionSpec[]): SubscriptionSpec[] {
     const out: SubscriptionSpec[] = [];
-    for (const spec of deduplicated(specs)) {
+    for (const spec of specs) {
       const pubsub = this.opts.compStore.getPubSub(spec.pubsubName);
       if (!pubsub) {
         this.log.warn(
@@ -112,9 +115,12 @@ export class SubscriptionManager {
     }
   }
 
-  /** The app's subscriptions, for the metadata API (listed while paused too, as daprd does). */
+  /**
+   * The app's subscriptions, for the metadata API, as daprd's compstore lists them: while paused
+   * too, and also those that do not run (an unknown pub/sub, a topic its scopes deny).
+   */
   list(): SubscriptionSpec[] {
-    return [...this.table];
+    return [...this.listed];
   }
 
   async close(): Promise<void> {
