@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { Errors } from '../../../errors/catalogue.js';
+import { errorMessage, isDaprError } from '../../../errors/dapr-error.js';
 import { ENTRY_ID_ERROR, rawPayload, type PubSubApi } from '../../universal/pubsub.js';
 import { decodeBody, decodeEntry } from './bulk-publish-body.js';
 import { bulkEventBytes } from '../../../messaging/bulk-event.js';
@@ -23,7 +24,11 @@ export function pubsubRoutes(api: PubSubApi): Route[] {
     await api.publish({
       pubsubName,
       topic,
-      data: await body(),
+      // daprd reads the body after its checks; a read failure (over the size limit included) is
+      // its publish error: 500 ERR_PUBSUB_PUBLISH_MESSAGE.
+      data: await body().catch((err: unknown) => {
+        throw Errors.pubsubPublishMessage(topic, pubsubName, readError(err));
+      }),
       contentType: header(req, 'content-type'),
       metadata,
       traceparent: header(req, 'traceparent'),
@@ -42,7 +47,11 @@ export function pubsubRoutes(api: PubSubApi): Route[] {
     api.target(pubsubName, topic, metadata);
     rawPayload(pubsubName, metadata);
     const unmarshal = (why: string) => Errors.pubsubUnmarshalEvents(topic, pubsubName, api.appId, why);
-    const parsed = decodeBody(await body(), unmarshal);
+    // daprd decodes straight from the (size-limited) body: a read failure is its decode error.
+    const raw = await body().catch((err: unknown) => {
+      throw unmarshal(readError(err));
+    });
+    const parsed = decodeBody(raw, unmarshal);
     const seen = new Set<string>();
     const entries = parsed.map((raw: unknown) => {
       const e = decodeEntry(raw, unmarshal);
@@ -83,6 +92,13 @@ export function pubsubRoutes(api: PubSubApi): Route[] {
     { methods: ['POST', 'PUT'], path: Paths.bulkPublish, handler: bulk },
     { methods: ['POST', 'PUT'], path: Paths.bulkPublishAlpha, handler: bulk },
   ];
+}
+
+/** The error daprd's handler sees when reading the body: its LimitReadCloser's "stream too large". */
+function readError(err: unknown): string {
+  if (isDaprError(err) && err.errorCode === 'ERR_BODY_READ' && err.message.includes('stream too large'))
+    return 'stream too large';
+  return errorMessage(err);
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {
