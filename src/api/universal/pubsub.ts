@@ -2,7 +2,13 @@ import { Errors } from '../../errors/catalogue.js';
 import { isDaprError } from '../../errors/dapr-error.js';
 import { PubSubFeature } from '../../components/pubsub/features.js';
 import { isBulkPublisher, type BulkPublishEntry } from '../../components/pubsub/interface.js';
-import { buildEnvelope, bytesOf, CLOUDEVENT_CONTENT_TYPE } from '../../messaging/cloudevent.js';
+import {
+  buildEnvelope,
+  bytesOf,
+  CLOUDEVENT_CONTENT_TYPE,
+  stringifyEnvelope,
+  type RawData,
+} from '../../messaging/cloudevent.js';
 import { readRawPayload } from '../../messaging/raw-payload.js';
 import { topicScopes } from '../../messaging/topic-scopes.js';
 import { currentSpan } from '../../diagnostics/tracing/context.js';
@@ -173,20 +179,24 @@ export class PubSubApi {
   ): { data: Buffer; contentType: string } {
     if (raw) return { data: bytesOf(body), contentType: contentType || 'application/octet-stream' };
     try {
-      const ce = buildEnvelope({
-        appId: this.ctx.appId,
-        pubsubName: p.name,
-        topic,
-        body,
-        contentType,
-        parsed,
-        metadata,
-        traceparent: trace.traceparent,
-        tracestate: trace.tracestate,
-        nativeTtl: p.pubsub.features().includes(PubSubFeature.MESSAGE_TTL),
-        now: this.now,
-      });
-      return { data: Buffer.from(JSON.stringify(ce)), contentType: CLOUDEVENT_CONTENT_TYPE };
+      const rawData: RawData = {};
+      const ce = buildEnvelope(
+        {
+          appId: this.ctx.appId,
+          pubsubName: p.name,
+          topic,
+          body,
+          contentType,
+          parsed,
+          metadata,
+          traceparent: trace.traceparent,
+          tracestate: trace.tracestate,
+          nativeTtl: p.pubsub.features().includes(PubSubFeature.MESSAGE_TTL),
+          now: this.now,
+        },
+        rawData,
+      );
+      return { data: Buffer.from(stringifyEnvelope(ce, rawData)), contentType: CLOUDEVENT_CONTENT_TYPE };
     } catch (err) {
       if (isDaprError(err)) throw err;
       throw Errors.pubsubCloudEventsSer(p.name, this.ctx.appId, err);
