@@ -233,89 +233,138 @@ export const Errors = {
     }),
 
   // ### Pub/sub
-  pubsubNotFound: (name: string, appId: string) =>
-    new DaprError({
+  // As daprd's apierrors.PubSub builder (pkg/api/errors/pubsub.go): a ResourceInfo for the pubsub
+  // first (not for not-found / not-configured), then an ErrorInfo whose metadata is what the
+  // builder was given: the request's `metadata.*` map, `{appID, error}` or `{topic, error}`.
+  pubsubNotFound: (name: string, reqMetadata: Record<string, string> | null) =>
+    pubsubError(name, {
       errorCode: 'ERR_PUBSUB_NOT_FOUND',
+      reason: 'DAPR_PUBSUB_NOT_FOUND',
       httpStatus: 404,
       grpcCode: GrpcCode.INVALID_ARGUMENT,
       message: `pubsub ${name} is not found`,
-      details: [errorInfo('DAPR_PUBSUB_NOT_FOUND', { appID: appId })],
+      metadata: reqMetadata,
+      noResourceInfo: true,
     }),
-  pubsubNotConfigured: (appId: string) =>
-    new DaprError({
+  pubsubNotConfigured: (name: string, reqMetadata: Record<string, string> | null) =>
+    pubsubError(name, {
       errorCode: 'ERR_PUBSUB_NOT_CONFIGURED',
+      reason: 'DAPR_PUBSUB_NOT_CONFIGURED',
       httpStatus: 400,
       grpcCode: GrpcCode.FAILED_PRECONDITION,
-      message: 'pubsub is not configured',
-      details: [errorInfo('DAPR_PUBSUB_NOT_CONFIGURED', { appID: appId })],
+      message: `pubsub ${name} is not configured`,
+      metadata: reqMetadata,
+      noResourceInfo: true,
     }),
-  pubsubEmpty: (appId: string) =>
-    new DaprError({
+  pubsubEmpty: (reqMetadata: Record<string, string> | null) =>
+    pubsubError('', {
       errorCode: 'ERR_PUBSUB_EMPTY',
+      reason: 'DAPR_PUBSUB_NAME_EMPTY',
       httpStatus: 404,
       grpcCode: GrpcCode.INVALID_ARGUMENT,
       message: 'pubsub name is empty',
-      details: [errorInfo('DAPR_PUBSUB_NAME_EMPTY', { appID: appId })],
+      metadata: reqMetadata,
     }),
-  topicEmpty: (pubsub: string, appId: string) =>
-    new DaprError({
+  topicEmpty: (pubsub: string, reqMetadata: Record<string, string> | null) =>
+    pubsubError(pubsub, {
       errorCode: 'ERR_TOPIC_NAME_EMPTY',
+      reason: 'DAPR_PUBSUB_TOPIC_NAME_EMPTY',
       httpStatus: 404,
       grpcCode: GrpcCode.INVALID_ARGUMENT,
       message: `topic is empty in pubsub ${pubsub}`,
-      details: [errorInfo('DAPR_PUBSUB_TOPIC_NAME_EMPTY', { appID: appId })],
+      metadata: reqMetadata,
     }),
-  pubsubForbidden: (topic: string, pubsub: string, appId: string) =>
-    new DaprError({
+  pubsubForbidden: (topic: string, pubsub: string, appId: string) => {
+    const message = `topic ${topic} is not allowed for app id ${appId}`;
+    return pubsubError(pubsub, {
       errorCode: 'ERR_PUBSUB_FORBIDDEN',
+      reason: 'DAPR_PUBSUB_FORBIDDEN',
       httpStatus: 403,
       grpcCode: GrpcCode.PERMISSION_DENIED,
-      message: `topic ${topic} is not allowed for app id ${appId}`,
-      details: [errorInfo('DAPR_PUBSUB_FORBIDDEN', { appID: appId, pubsubName: pubsub, topic })],
-    }),
-  pubsubRequestMetadata: (msg: string) =>
-    new DaprError({
+      message,
+      metadata: { topic, error: message },
+    });
+  },
+  /** `reason`: the contrib error, e.g. "rawPayload value must be a valid boolean: actual is 'x'". */
+  pubsubRequestMetadata: (pubsub: string, reqMetadata: Record<string, string>, reason: string) =>
+    pubsubError(pubsub, {
       errorCode: 'ERR_PUBSUB_REQUEST_METADATA',
+      reason: 'DAPR_PUBSUB_METADATA_DESERIALIZATION',
       httpStatus: 400,
       grpcCode: GrpcCode.INVALID_ARGUMENT,
-      message: `failed deserializing metadata: ${msg}`,
-      details: [errorInfo('DAPR_PUBSUB_METADATA_DESERIALIZATION')],
+      message: `failed deserializing metadata. Error: ${reason}`,
+      metadata: reqMetadata,
     }),
-  pubsubCloudEventsSer: (topic: string, pubsub: string, err: unknown) =>
-    new DaprError({
+  /** The CloudEvent could not be made (an `application/cloudevents+json` body that is no JSON object). */
+  pubsubCloudEventsSer: (pubsub: string, appId: string, err: unknown) =>
+    pubsubError(pubsub, {
       errorCode: 'ERR_PUBSUB_CLOUD_EVENTS_SER',
+      reason: 'DAPR_PUBSUB_CLOUD_EVENT_CREATION',
       httpStatus: 500,
-      grpcCode: GrpcCode.INTERNAL,
-      message: `error when marshalling cloud event envelope for topic ${topic} pubsub ${pubsub}: ${errorMessage(err)}`,
-      details: [errorInfo('DAPR_PUBSUB_CLOUD_EVENT_CREATION')],
+      grpcCode: GrpcCode.INVALID_ARGUMENT,
+      message: 'cannot create cloudevent',
+      metadata: { appID: appId, error: errorMessage(err) },
     }),
-  pubsubEventsSer: (msg: string) =>
-    new DaprError({
+  /** A bulk entry's `event` does not fit its `contentType` (daprd's MarshalEnvelope). */
+  pubsubMarshalEnvelope: (topic: string, pubsub: string, appId: string, err: string) =>
+    pubsubError(pubsub, {
       errorCode: 'ERR_PUBSUB_EVENTS_SER',
+      reason: 'DAPR_PUBSUB_MARSHAL_ENVELOPE',
       httpStatus: 400,
       grpcCode: GrpcCode.INVALID_ARGUMENT,
-      message: msg,
-      details: [errorInfo('DAPR_PUBSUB_MARSHAL_EVENTS')],
+      message: `error when marshalling cloud event envelope for topic ${topic} pubsub ${pubsub}: ${err}`,
+      metadata: { appID: appId, error: err },
+    }),
+  /** A bulk entry without or with a duplicated `entryId` (daprd's MarshalEvents). */
+  pubsubMarshalEvents: (topic: string, pubsub: string, appId: string, err: string) =>
+    pubsubError(pubsub, {
+      errorCode: 'ERR_PUBSUB_EVENTS_SER',
+      reason: 'DAPR_PUBSUB_MARSHAL_EVENTS',
+      httpStatus: 400,
+      grpcCode: GrpcCode.INVALID_ARGUMENT,
+      message: `error marshaling events to bytes for topic ${topic} pubsub ${pubsub}. error: ${err}`,
+      metadata: { appID: appId, error: err },
+    }),
+  /** A bulk publish body that is not a JSON array of entries (HTTP only; daprd's UnmarshalEvents). */
+  pubsubUnmarshalEvents: (topic: string, pubsub: string, appId: string, err: string) =>
+    pubsubError(pubsub, {
+      errorCode: 'ERR_PUBSUB_EVENTS_SER',
+      reason: 'DAPR_PUBSUB_UNMARSHAL_EVENTS',
+      httpStatus: 400,
+      grpcCode: GrpcCode.INVALID_ARGUMENT,
+      message: `error when unmarshaling the request for topic ${topic} pubsub ${pubsub}: ${err}`,
+      metadata: { appID: appId },
     }),
   pubsubPublishMessage: (topic: string, pubsub: string, err: unknown) =>
-    new DaprError({
+    pubsubError(pubsub, {
       errorCode: 'ERR_PUBSUB_PUBLISH_MESSAGE',
+      reason: 'DAPR_PUBSUB_PUBLISH_MESSAGE',
       httpStatus: 500,
       grpcCode: GrpcCode.INTERNAL,
-      message: `error when publish to topic ${topic} in pubsub ${pubsub}: ${errorMessage(err)}`,
-      details: [errorInfo('DAPR_PUBSUB_PUBLISH_MESSAGE', { topic, pubsubName: pubsub })],
+      message: `error when publishing to topic ${topic} in pubsub ${pubsub}: ${errorMessage(err)}`,
+      metadata: { topic, error: errorMessage(err) },
       cause: err,
     }),
-  /** Bulk publish with failed entries: daprd's body is only `{failedEntries, errorCode}` (no message). */
-  pubsubBulkPublishFailed: (topic: string, pubsub: string, failed: { entryId: string; error: string }[]) =>
-    new DaprError({
-      errorCode: 'ERR_PUBSUB_PUBLISH_MESSAGE',
-      httpStatus: 500,
-      grpcCode: GrpcCode.INTERNAL,
-      message: `error when publish to topic ${topic} in pubsub ${pubsub}: ${failed.length} entries failed`,
-      details: [errorInfo('DAPR_PUBSUB_PUBLISH_MESSAGE', { topic, pubsubName: pubsub })],
-      body: { failedEntries: failed, errorCode: 'ERR_PUBSUB_PUBLISH_MESSAGE' },
-    }),
+  /**
+   * Bulk publish with failed entries: daprd's body is only `{failedEntries, errorCode}` (no message),
+   * and the publish error also goes out as the headers `metadata.responseData` / `metadata.error`.
+   */
+  pubsubBulkPublishFailed: (topic: string, pubsub: string, failed: { entryId: string; error: string }[]) => {
+    const e = Errors.pubsubPublishMessage(topic, pubsub, failed[0]?.error ?? 'bulk publish failed');
+    const body = { failedEntries: failed, errorCode: 'ERR_PUBSUB_PUBLISH_MESSAGE' };
+    return new DaprError({
+      errorCode: e.errorCode,
+      httpStatus: e.httpStatus,
+      grpcCode: e.grpcCode,
+      message: e.message,
+      details: e.details,
+      body,
+      headers: {
+        'metadata.responseData': headerValue(JSON.stringify(body)),
+        'metadata.error': headerValue(`api error: code = Internal desc = ${e.message}`),
+      },
+    });
+  },
 
   // ### Secrets
   // Legacy bodies without details, as daprd's messages.ErrSecret* (pkg/messages/predefined.go).
@@ -434,4 +483,36 @@ function schedulerInternal(
 /** Go's `%q` for ordinary text: a double-quoted string with `"` and `\` escaped. */
 function goQuote(s: string): string {
   return JSON.stringify(s);
+}
+
+/** daprd's PubSubMetadataError.build: ResourceInfo (unless skipped), then ErrorInfo. */
+function pubsubError(
+  pubsub: string,
+  o: {
+    errorCode: string;
+    reason: string;
+    httpStatus: number;
+    grpcCode: GrpcCode;
+    message: string;
+    metadata: Record<string, string> | null;
+    noResourceInfo?: boolean;
+    cause?: unknown;
+  },
+): DaprError {
+  return new DaprError({
+    errorCode: o.errorCode,
+    httpStatus: o.httpStatus,
+    grpcCode: o.grpcCode,
+    message: o.message,
+    details: [
+      ...(o.noResourceInfo ? [] : [resourceInfo('pubsub', pubsub, o.message)]),
+      errorInfo(o.reason, o.metadata),
+    ],
+    ...(o.cause === undefined ? {} : { cause: o.cause }),
+  });
+}
+
+/** A header value Node accepts: Go writes newlines as spaces; other control or non-Latin-1 characters too. */
+function headerValue(v: string): string {
+  return v.replace(/[^\t\x20-\x7e\x80-\xff]/g, ' ');
 }

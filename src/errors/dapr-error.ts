@@ -23,16 +23,17 @@ export type GrpcCode = (typeof GrpcCode)[keyof typeof GrpcCode];
 export type ErrorDetail =
   | {
       '@type': 'type.googleapis.com/google.rpc.ErrorInfo';
-      reason: string;
       domain: string;
-      metadata?: Record<string, string>;
+      /** `null` where daprd's builder got a nil map (Go writes `"metadata":null`). */
+      metadata?: Record<string, string> | null;
+      reason: string;
     }
   | {
       '@type': 'type.googleapis.com/google.rpc.ResourceInfo';
-      resource_type: string;
-      resource_name: string;
-      owner: string;
       description: string;
+      owner: string;
+      resource_name: string;
+      resource_type: string;
     }
   | {
       '@type': 'type.googleapis.com/google.rpc.BadRequest';
@@ -49,6 +50,8 @@ export interface DaprErrorInit {
   cause?: unknown;
   /** The whole HTTP body, where daprd writes something else than `{errorCode,message,details}` (bulk publish). */
   body?: Record<string, unknown>;
+  /** Extra HTTP response headers daprd sets with this error (bulk publish's `metadata.*`). */
+  headers?: Record<string, string>;
 }
 
 /**
@@ -61,6 +64,7 @@ export class DaprError extends Error {
   readonly grpcCode: GrpcCode;
   readonly details: ErrorDetail[] | undefined;
   readonly body: Record<string, unknown> | undefined;
+  readonly headers: Record<string, string> | undefined;
 
   constructor(init: DaprErrorInit) {
     super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
@@ -70,6 +74,7 @@ export class DaprError extends Error {
     this.grpcCode = init.grpcCode;
     this.details = init.details;
     this.body = init.body;
+    this.headers = init.headers;
   }
 
   /** The JSON body Dapr writes for this error. */
@@ -81,24 +86,31 @@ export class DaprError extends Error {
   }
 }
 
-/** An ErrorInfo detail in the `dapr.io` domain. */
-export function errorInfo(reason: string, metadata?: Record<string, string>): ErrorDetail {
+/**
+ * An ErrorInfo detail in the `dapr.io` domain. Keys (and metadata keys) in the order Go's
+ * encoding/json writes daprd's map: sorted.
+ */
+export function errorInfo(reason: string, metadata?: Record<string, string> | null): ErrorDetail {
   return {
     '@type': 'type.googleapis.com/google.rpc.ErrorInfo',
-    reason,
     domain: 'dapr.io',
-    ...(metadata ? { metadata } : {}),
+    ...(metadata === undefined ? {} : { metadata: metadata === null ? null : sortedKeys(metadata) }),
+    reason,
   };
 }
 
 export function resourceInfo(resourceType: string, resourceName: string, description: string): ErrorDetail {
   return {
     '@type': 'type.googleapis.com/google.rpc.ResourceInfo',
-    resource_type: resourceType,
-    resource_name: resourceName,
-    owner: '',
     description,
+    owner: '',
+    resource_name: resourceName,
+    resource_type: resourceType,
   };
+}
+
+function sortedKeys(m: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(m).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
 export function isDaprError(err: unknown): err is DaprError {

@@ -9,11 +9,15 @@ const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$
  * `application/xml` a string, `application/json` and `application/cloudevents+json` any JSON value.
  * Any other content type, a missing one included, is a mismatch: 400 ERR_PUBSUB_EVENTS_SER.
  */
-export function bulkEventBytes(event: unknown, contentType: string, topic: string, pubsub: string): Buffer {
+export function bulkEventBytes(
+  event: unknown,
+  contentType: string,
+  topic: string,
+  pubsub: string,
+  appId: string,
+): Buffer {
   const mismatch = (why = 'mismatch between contentType and event') =>
-    Errors.pubsubEventsSer(
-      `error when marshalling cloud event envelope for topic ${topic} pubsub ${pubsub}: error: ${why}`,
-    );
+    Errors.pubsubMarshalEnvelope(topic, pubsub, appId, `error: ${why}`);
   if (isBinary(contentType)) {
     if (typeof event !== 'string') throw mismatch();
     if (!BASE64.test(event)) throw mismatch('unable to decode base64 application/octect-stream data');

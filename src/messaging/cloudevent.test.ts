@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildEnvelope, type EnvelopeInput } from './cloudevent.js';
+import { buildEnvelope, stringifyEnvelope, type EnvelopeInput, type RawData } from './cloudevent.js';
 
 const base: EnvelopeInput = {
   appId: 'app',
@@ -70,5 +70,49 @@ describe('CloudEvent overrides', () => {
     expect(empty).toMatchObject({ source: 'Dapr', type: 'com.dapr.event.sent' });
     expect(buildEnvelope({ ...base, body, appId: '' }).source).toBe('Dapr');
     expect(buildEnvelope({ ...base, body }).source).toBe('app');
+  });
+});
+
+describe('stringifyEnvelope', () => {
+  it('keeps integers past 2^53 in application/json data digit for digit, as daprd (UseNumber)', () => {
+    const body = Buffer.from('{"id": 12345678901234567890, "n": 1}');
+    const raw: RawData = {};
+    const ce = buildEnvelope(
+      {
+        appId: 'a',
+        pubsubName: 'p',
+        topic: 't',
+        body,
+        contentType: 'application/json',
+        metadata: {},
+        nativeTtl: false,
+      },
+      raw,
+    );
+    const json = stringifyEnvelope(ce, raw);
+    expect(json).toContain('"data":{"id": 12345678901234567890, "n": 1}');
+    expect(JSON.parse(json)).toMatchObject({
+      topic: 't',
+      pubsubname: 'p',
+      datacontenttype: 'application/json',
+    });
+  });
+
+  it('serializes as JSON.stringify when no number needs it', () => {
+    const raw: RawData = {};
+    const ce = buildEnvelope(
+      {
+        appId: 'a',
+        pubsubName: 'p',
+        topic: 't',
+        body: Buffer.from('{"n": 1}'),
+        contentType: 'application/json',
+        metadata: {},
+        nativeTtl: false,
+      },
+      raw,
+    );
+    expect(raw.data).toBeUndefined();
+    expect(stringifyEnvelope(ce, raw)).toBe(JSON.stringify(ce));
   });
 });

@@ -66,7 +66,7 @@ export const rfc3339 = rfc3339Seconds;
  * `pubsubname` are always overwritten; `id` is not generated for a user's event.
  * Throws SyntaxError when a supplied CloudEvent is not a JSON object.
  */
-export function buildEnvelope(input: EnvelopeInput): CloudEvent {
+export function buildEnvelope(input: EnvelopeInput, raw?: RawData): CloudEvent {
   const now = input.now ?? Date.now;
   const md = input.metadata;
   const override = (k: string) => getMetadataValue(md, `cloudevent.${k}`);
@@ -106,13 +106,32 @@ export function buildEnvelope(input: EnvelopeInput): CloudEvent {
     const subject = override('subject');
     if (subject !== undefined) ce.subject = subject;
     if (input.parsed && isJsonContentType(contentType)) ce.data = input.parsed.value;
-    else setData(ce, bytesOf(input.body), contentType);
+    else setData(ce, bytesOf(input.body), contentType, raw);
   }
   ce.topic = input.topic;
   ce.pubsubname = input.pubsubName;
   const ttlMs = messageTtlMs(md);
   if (ttlMs !== undefined && !input.nativeTtl) ce.expiration = rfc3339(now() + ttlMs);
   return ce;
+}
+
+/** Out-parameter of buildEnvelope: the JSON text to serialize `data` as, when it must stay as written. */
+export interface RawData {
+  data?: string;
+}
+
+/** A run of digits that a JS number may not hold exactly (2^53 has 16 digits). */
+const LONG_NUMBER = /\d{16,}/;
+
+const RAW_MARKER = `\u0000daprts-raw-data-${randomUUID()}\u0000`;
+
+/**
+ * The CloudEvent as JSON; with `raw.data`, its `data` is that text verbatim, so the numbers
+ * JSON.parse would round (IDs past 2^53) reach the subscriber digit for digit, as from daprd.
+ */
+export function stringifyEnvelope(ce: CloudEvent, raw?: RawData): string {
+  if (raw?.data === undefined) return JSON.stringify(ce);
+  return JSON.stringify({ ...ce, data: RAW_MARKER }).replace(JSON.stringify(RAW_MARKER), () => raw.data!);
 }
 
 export function bytesOf(body: Buffer | (() => Buffer)): Buffer {
@@ -124,13 +143,16 @@ function shallowCopy(v: unknown): unknown {
   return v && typeof v === 'object' && !Array.isArray(v) ? { ...v } : v;
 }
 
-function setData(ce: CloudEvent, body: Buffer, contentType: string): void {
+function setData(ce: CloudEvent, body: Buffer, contentType: string, raw?: RawData): void {
   const t = mediaType(contentType);
   if (isJsonContentType(contentType)) {
+    const text = body.toString('utf8');
     try {
-      ce.data = JSON.parse(body.toString('utf8'));
+      ce.data = JSON.parse(text);
+      // daprd decodes the data with UseNumber: integers past 2^53 keep every digit.
+      if (raw && LONG_NUMBER.test(text)) raw.data = text.trim();
     } catch {
-      ce.data = body.toString('utf8');
+      ce.data = text;
     }
   } else if (
     t === 'application/octet-stream' ||

@@ -50,7 +50,7 @@ export class StreamingSubscriptions {
   async add(spec: SubscriptionSpec, app: AppDelivery): Promise<StreamingHandle> {
     const key = `${spec.pubsubName}||${spec.topic}`;
     const pubsub = this.opts.compStore.getPubSub(spec.pubsubName);
-    if (!pubsub) throw Errors.pubsubNotFound(spec.pubsubName, this.opts.appId);
+    if (!pubsub) throw Errors.pubsubNotFound(spec.pubsubName, null);
     if (!topicScopes(pubsub.metadata, this.opts.appId).canSubscribe(spec.topic))
       throw Errors.pubsubForbidden(spec.topic, spec.pubsubName, this.opts.appId);
     // A stream that just dropped may still be letting go of its messages: a reconnect waits for it.

@@ -26,6 +26,8 @@ export class SubscriptionManager {
   private readonly live: { spec: SubscriptionSpec; sub: Subscription }[] = [];
   /** The subscriptions that apply (set by `start`), kept while paused. */
   private table: SubscriptionSpec[] = [];
+  /** What the metadata API lists: every subscription the app has, running or not (as daprd's compstore). */
+  private listed: SubscriptionSpec[] = [];
   private readonly log: Logger;
 
   constructor(private readonly opts: SubscriptionManagerOptions) {
@@ -33,12 +35,13 @@ export class SubscriptionManager {
   }
 
   /**
-   * Merges declarative and programmatic subscriptions (declarative wins on the same pubsub/topic,
-   * as a warning says) and subscribes each. A subscription to an unknown pub/sub is skipped with a
+   * Merges declarative and programmatic subscriptions (one per pubsub/topic, chosen as daprd's
+   * compstore does: see `deduplicated`) and subscribes each. A subscription to an unknown pub/sub is skipped with a
    * warning, as daprd does; a topic the component's scopes forbid is skipped too.
    */
   async start(specs: SubscriptionSpec[]): Promise<void> {
-    this.table = this.accepted(specs);
+    this.listed = deduplicated(specs);
+    this.table = this.accepted(this.listed);
     await this.subscribeAll();
   }
 
@@ -57,20 +60,10 @@ export class SubscriptionManager {
     await this.subscribeAll();
   }
 
-  /** The subscriptions that apply: no duplicate, a known pub/sub, a topic its scopes allow. */
+  /** The subscriptions that run: a known pub/sub, a topic its scopes allow. */
   private accepted(specs: SubscriptionSpec[]): SubscriptionSpec[] {
-    const seen = new Set<string>();
     const out: SubscriptionSpec[] = [];
     for (const spec of specs) {
-      const key = `${spec.pubsubName}\u0000${spec.topic}`;
-      if (seen.has(key)) {
-        this.log.warn(
-          { pubsub: spec.pubsubName, topic: spec.topic, source: spec.source },
-          'duplicate subscription ignored',
-        );
-        continue;
-      }
-      seen.add(key);
       const pubsub = this.opts.compStore.getPubSub(spec.pubsubName);
       if (!pubsub) {
         this.log.warn(
@@ -122,9 +115,12 @@ export class SubscriptionManager {
     }
   }
 
-  /** The app's subscriptions, for the metadata API (listed while paused too, as daprd does). */
+  /**
+   * The app's subscriptions, for the metadata API, as daprd's compstore lists them: while paused
+   * too, and also those that do not run (an unknown pub/sub, a topic its scopes deny).
+   */
   list(): SubscriptionSpec[] {
-    return [...this.table];
+    return [...this.listed];
   }
 
   async close(): Promise<void> {
@@ -135,4 +131,25 @@ export class SubscriptionManager {
     const live = this.live.splice(0);
     await Promise.allSettled(live.map((l) => l.sub.close()));
   }
+}
+
+/**
+ * One subscription per pubsub/topic, as daprd's compstore lists them (ListSubscriptionsAppByPubSub,
+ * ListTypedSubscriptions): among declarative ones the first wins; a programmatic one replaces
+ * whatever came before it, in that one's place (so the app's `GET /dapr/subscribe` overrides a
+ * Subscription resource, and its last entry for a topic wins).
+ */
+export function deduplicated(specs: readonly SubscriptionSpec[]): SubscriptionSpec[] {
+  const out: SubscriptionSpec[] = [];
+  const at = new Map<string, number>();
+  for (const spec of specs) {
+    const key = `${spec.pubsubName}\u0000${spec.topic}`;
+    const i = at.get(key);
+    if (i === undefined) {
+      at.set(key, out.push(spec) - 1);
+    } else if (spec.type === 'PROGRAMMATIC') {
+      out[i] = spec;
+    }
+  }
+  return out;
 }

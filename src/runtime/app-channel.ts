@@ -1,3 +1,4 @@
+import { appPath } from './clean-path.js';
 import { Http1Pool } from './http1-pool.js';
 
 export interface AppRequest {
@@ -54,7 +55,8 @@ export class AppChannel {
     try {
       return await this.send(
         req.method,
-        req.path,
+        // daprd's channel cleans the method path (a route `/orders/` is called as `/orders`).
+        appPath(req.path),
         { ...this.baseHeaders, ...req.headers },
         req.body,
         req.signal,

@@ -135,9 +135,9 @@ describe('toGrpcStatus', () => {
 
   it('packs DaprError details into grpc-status-details-bin', () => {
     const seen: string[] = [];
-    const s = toGrpcStatus(Errors.pubsubNotFound('p', 'app'), logger, (e) => seen.push(e.errorCode));
+    const s = toGrpcStatus(Errors.pubsubNotFound('p', { k: 'v' }), logger, (e) => seen.push(e.errorCode));
     expect(seen).toEqual(['ERR_PUBSUB_NOT_FOUND']);
     const status = decodeStatus(s.metadata.get(STATUS_DETAILS_KEY)[0] as Buffer);
-    expect(status.details[0]).toMatchObject({ reason: 'DAPR_PUBSUB_NOT_FOUND', metadata: { appID: 'app' } });
+    expect(status.details[0]).toMatchObject({ reason: 'DAPR_PUBSUB_NOT_FOUND', metadata: { k: 'v' } });
   });
 });

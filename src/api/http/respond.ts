@@ -22,9 +22,14 @@ export function rawJson(
   res.end(body);
 }
 
-export function json(res: ServerResponse, value: unknown, status = 200): void {
+export function json(
+  res: ServerResponse,
+  value: unknown,
+  status = 200,
+  headers: Record<string, string> = {},
+): void {
   const body = JSON.stringify(value);
-  res.writeHead(status, { 'content-type': JSON_TYPE, 'content-length': Buffer.byteLength(body) });
+  res.writeHead(status, { ...headers, 'content-type': JSON_TYPE, 'content-length': Buffer.byteLength(body) });
   res.end(body);
 }
 
@@ -51,7 +56,7 @@ export function writeError(
     res.destroy();
     return;
   }
-  json(res, e.toJSON(), e.httpStatus);
+  json(res, e.toJSON(), e.httpStatus, e.headers);
 }
 
 /** Dapr's token rejection is plain text, not a JSON error: exactly what Go's http.Error writes. */

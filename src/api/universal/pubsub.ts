@@ -2,7 +2,13 @@ import { Errors } from '../../errors/catalogue.js';
 import { isDaprError } from '../../errors/dapr-error.js';
 import { PubSubFeature } from '../../components/pubsub/features.js';
 import { isBulkPublisher, type BulkPublishEntry } from '../../components/pubsub/interface.js';
-import { buildEnvelope, bytesOf, CLOUDEVENT_CONTENT_TYPE } from '../../messaging/cloudevent.js';
+import {
+  buildEnvelope,
+  bytesOf,
+  CLOUDEVENT_CONTENT_TYPE,
+  stringifyEnvelope,
+  type RawData,
+} from '../../messaging/cloudevent.js';
 import { readRawPayload } from '../../messaging/raw-payload.js';
 import { topicScopes } from '../../messaging/topic-scopes.js';
 import { currentSpan } from '../../diagnostics/tracing/context.js';
@@ -49,27 +55,41 @@ export class PubSubApi {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** The component, after the name/topic/scope checks every publish makes. */
-  target(pubsubName: string, topic: string): LivePubSub {
-    if (!pubsubName) throw Errors.pubsubEmpty(this.ctx.appId);
+  get appId(): string {
+    return this.ctx.appId;
+  }
+
+  /**
+   * The component, after the name/topic checks every publish makes first (daprd's
+   * validateAndGetPubsubAndTopic); `metadata` is the request's, which daprd's errors carry.
+   */
+  target(pubsubName: string, topic: string, metadata: Record<string, string>): LivePubSub {
+    if (!pubsubName) throw Errors.pubsubEmpty(metadata);
     const p = this.ctx.compStore.getPubSub(pubsubName);
-    if (!p) throw Errors.pubsubNotFound(pubsubName, this.ctx.appId);
-    if (!topic) throw Errors.topicEmpty(pubsubName, this.ctx.appId);
-    if (!topicScopes(p.metadata, this.ctx.appId).canPublish(topic))
-      throw Errors.pubsubForbidden(topic, pubsubName, this.ctx.appId);
+    if (!p) throw Errors.pubsubNotFound(pubsubName, metadata);
+    if (!topic) throw Errors.topicEmpty(pubsubName, metadata);
     return p;
   }
 
+  /** Topic scoping, which daprd checks last, when the events are made and handed to the broker. */
+  private allowPublish(p: LivePubSub, topic: string): void {
+    if (!topicScopes(p.metadata, this.ctx.appId).canPublish(topic))
+      throw Errors.pubsubForbidden(topic, p.name, this.ctx.appId);
+  }
+
   async publish(input: PublishInput): Promise<void> {
-    const p = this.target(input.pubsubName, input.topic);
+    const p = this.target(input.pubsubName, input.topic, input.metadata);
+    const raw = rawPayload(p.name, input.metadata);
     const { data, contentType } = this.encode(
       p,
+      raw,
       input.topic,
       input.data,
       input.contentType,
       input.metadata,
       traceOf(input),
     );
+    this.allowPublish(p, input.topic);
     try {
       await this.ctx.resiliency.componentOutbound(p.name, 'pubsub')(
         () => p.pubsub.publish({ topic: input.topic, data, contentType, metadata: input.metadata }),
@@ -82,20 +102,23 @@ export class PubSubApi {
 
   /** Publishes every entry (its own CloudEvent each); returns the failed entries. */
   async bulkPublish(input: BulkPublishInput): Promise<{ entryId: string; error: string }[]> {
-    const p = this.target(input.pubsubName, input.topic);
+    const p = this.target(input.pubsubName, input.topic, input.metadata);
+    // As daprd: only the request's rawPayload decides (an entry's own is passed on, not read).
+    const raw = rawPayload(p.name, input.metadata);
     const seen = new Set<string>();
     const trace = traceOf(input);
     const entries: BulkPublishEntry[] = input.entries.map((e) => {
-      if (!e.entryId) throw Errors.pubsubEventsSer('entryId is required for every entry');
-      if (seen.has(e.entryId)) throw Errors.pubsubEventsSer(`entryId ${e.entryId} is duplicated`);
+      if (!e.entryId || seen.has(e.entryId))
+        throw Errors.pubsubMarshalEvents(input.topic, p.name, this.ctx.appId, ENTRY_ID_ERROR);
       seen.add(e.entryId);
       const metadata = { ...input.metadata, ...(e.metadata ?? {}) };
       return {
         entryId: e.entryId,
         metadata,
-        ...this.encode(p, input.topic, e.event, e.contentType, metadata, trace, e.parsed),
+        ...this.encode(p, raw, input.topic, e.event, e.contentType, metadata, trace, e.parsed),
       };
     });
+    this.allowPublish(p, input.topic);
     // daprd records a bulk publish as one call (dapr_component_pubsub_egress_bulk_*), not as one
     // egress per entry: `bulk` calls are traced but not counted by the instrumentation.
     const run = this.ctx.resiliency.componentOutbound(p.name, 'pubsub');
@@ -143,9 +166,10 @@ export class PubSubApi {
     return failed;
   }
 
-  /** Wraps in a CloudEvent unless `rawPayload` says otherwise. */
+  /** Wraps in a CloudEvent unless `raw` (the request's `rawPayload`). */
   private encode(
     p: LivePubSub,
+    raw: boolean,
     topic: string,
     body: Buffer | (() => Buffer),
     contentType: string | undefined,
@@ -153,26 +177,29 @@ export class PubSubApi {
     trace: { traceparent?: string; tracestate?: string },
     parsed?: { value: unknown },
   ): { data: Buffer; contentType: string } {
-    if (rawPayload(metadata))
-      return { data: bytesOf(body), contentType: contentType || 'application/octet-stream' };
+    if (raw) return { data: bytesOf(body), contentType: contentType || 'application/octet-stream' };
     try {
-      const ce = buildEnvelope({
-        appId: this.ctx.appId,
-        pubsubName: p.name,
-        topic,
-        body,
-        contentType,
-        parsed,
-        metadata,
-        traceparent: trace.traceparent,
-        tracestate: trace.tracestate,
-        nativeTtl: p.pubsub.features().includes(PubSubFeature.MESSAGE_TTL),
-        now: this.now,
-      });
-      return { data: Buffer.from(JSON.stringify(ce)), contentType: CLOUDEVENT_CONTENT_TYPE };
+      const rawData: RawData = {};
+      const ce = buildEnvelope(
+        {
+          appId: this.ctx.appId,
+          pubsubName: p.name,
+          topic,
+          body,
+          contentType,
+          parsed,
+          metadata,
+          traceparent: trace.traceparent,
+          tracestate: trace.tracestate,
+          nativeTtl: p.pubsub.features().includes(PubSubFeature.MESSAGE_TTL),
+          now: this.now,
+        },
+        rawData,
+      );
+      return { data: Buffer.from(stringifyEnvelope(ce, rawData)), contentType: CLOUDEVENT_CONTENT_TYPE };
     } catch (err) {
       if (isDaprError(err)) throw err;
-      throw Errors.pubsubCloudEventsSer(topic, p.name, err);
+      throw Errors.pubsubCloudEventsSer(p.name, this.ctx.appId, err);
     }
   }
 }
@@ -191,11 +218,16 @@ function traceOf(input: { traceparent?: string; tracestate?: string }): {
   return input.traceparent ? input : { traceparent: unsampledTraceparent(), tracestate: input.tracestate };
 }
 
+/** daprd's error for a bulk entry without an `entryId` or with one already used. */
+export const ENTRY_ID_ERROR = 'entryId is duplicated or not present for entry';
+
 /** `rawPayload` (exact key) must be a Go boolean; anything else is a request metadata error (400). */
-export function rawPayload(metadata: Record<string, string>): boolean {
+export function rawPayload(pubsubName: string, metadata: Record<string, string>): boolean {
   const raw = readRawPayload(metadata);
   if (raw === 'invalid')
     throw Errors.pubsubRequestMetadata(
+      pubsubName,
+      metadata,
       `rawPayload value must be a valid boolean: actual is '${metadata.rawPayload}'`,
     );
   return raw;

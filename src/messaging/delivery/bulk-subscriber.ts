@@ -59,19 +59,29 @@ async function processBatch(spec: SubscriptionSpec, items: Pending[], deps: Subs
   const byPath = new Map<string, Entry[]>();
   const raw = isRawPayload(spec.metadata);
   for (const p of items) {
+    let read: ReturnType<typeof readEvent>;
     try {
-      const { event, json } = readEvent(p.msg, spec.pubsubName, raw);
-      const path = isExpired(event, deps.now()) ? undefined : selectRoute(spec.rules, event);
-      if (path === undefined) {
-        await settleDropped(spec, p, deps);
-        continue;
-      }
-      const entries = byPath.get(path);
-      if (entries) entries.push({ p, event, json });
-      else byPath.set(path, [{ p, event, json }]);
+      read = readEvent(p.msg, spec.pubsubName, raw);
     } catch (err) {
       p.reject(err);
+      continue;
     }
+    const { event, json } = read;
+    let path: string | undefined;
+    try {
+      path = isExpired(event, deps.now()) ? undefined : selectRoute(spec.rules, event);
+    } catch (err) {
+      // A rule that fails on the event fails its entry: to the dead-letter topic, else redelivered.
+      await deadLetterOrReject(spec, p, deps, err);
+      continue;
+    }
+    if (path === undefined) {
+      await settleDropped(spec, p, deps);
+      continue;
+    }
+    const entries = byPath.get(path);
+    if (entries) entries.push({ p, event, json });
+    else byPath.set(path, [{ p, event, json }]);
   }
   await Promise.all([...byPath].map(([path, entries]) => deliverBulk(spec, path, entries, deps)));
 }

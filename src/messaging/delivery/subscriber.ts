@@ -48,7 +48,13 @@ export function createMessageHandler(spec: SubscriptionSpec, deps: SubscriberDep
       log.warn({ id: event.id }, 'dropping an expired message');
       return deadLetterOr(spec, msg, deps, log, () => Promise.resolve());
     }
-    const path = selectRoute(spec.rules, event);
+    let path: string | undefined;
+    try {
+      path = selectRoute(spec.rules, event);
+    } catch (err) {
+      log.error({ id: event.id, err: (err as Error).message }, 'cannot find the route of the event');
+      return deadLetterOr(spec, msg, deps, log, () => Promise.reject(err));
+    }
     if (path === undefined) {
       log.debug({ id: event.id }, 'no route matched the event; dropping it');
       return deadLetterOr(spec, msg, deps, log, () => Promise.resolve());

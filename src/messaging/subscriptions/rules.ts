@@ -10,9 +10,21 @@ export class SubscriptionError extends Error {
 }
 
 /**
+ * A rule's expression failed on an event (a missing key, a type mismatch) or gave no boolean: as
+ * daprd's findMatchingRoute, the delivery fails (dead-letter topic if any, else back to the broker).
+ */
+export class RouteMatchError extends Error {
+  constructor(match: string, detail: string) {
+    super(`error evaluating routing rule '${match}': ${detail}`);
+    this.name = 'RouteMatchError';
+  }
+}
+
+/**
  * Compiles `routes.rules` (CEL over `event`, the CloudEvent) plus the default route, in order.
  * A rule that does not parse is an error naming the subscription. At evaluation, an expression that
- * errors (a missing field, a type mismatch) counts as not matching.
+ * errors or yields no boolean throws a RouteMatchError (CEL's `&&`/`||` still absorb an error when
+ * the other side decides, as cel-go does).
  */
 export function compileRules(
   source: string,
@@ -36,11 +48,15 @@ export function compileRules(
       match,
       path: r.path,
       test: (event) => {
+        let result: unknown;
         try {
-          return evaluate({ event }) === true;
-        } catch {
-          return false;
+          result = evaluate({ event });
+        } catch (err) {
+          throw new RouteMatchError(match, (err as Error).message.split('\n')[0] ?? '');
         }
+        if (typeof result !== 'boolean')
+          throw new RouteMatchError(match, 'the result of the match expression was not a boolean');
+        return result;
       },
     };
   });
@@ -48,7 +64,7 @@ export function compileRules(
   return out;
 }
 
-/** The path for an event, or undefined when no rule matches. */
+/** The path for an event, or undefined when no rule matches; throws a RouteMatchError as above. */
 export function selectRoute(rules: RouteRule[], event: Record<string, unknown>): string | undefined {
   for (const r of rules) if (!r.test || r.test(event)) return r.path;
   return undefined;

@@ -39,6 +39,13 @@ it('bulk publish with failed entries: 500 and exactly {"failedEntries":[{entryId
       expect(Object.keys(e).sort()).toEqual(['entryId', 'error']);
       expect(e.error).toContain('WRONGTYPE');
     }
+    // daprd also sets the response as `metadata.responseData` and the error as `metadata.error`.
+    expect(JSON.parse(res.headers.get('metadata.responseData') ?? '')).toEqual(body);
+    expect(res.headers.get('metadata.error')).toMatch(
+      new RegExp(
+        `^api error: code = Internal desc = error when publishing to topic ${topic} in pubsub pubsub: .*WRONGTYPE`,
+      ),
+    );
   } finally {
     await redis.del(topic);
     redis.disconnect();

@@ -17,12 +17,21 @@ it('publishingScopes: the app publishes only to its listed topics; others are 40
   await expectNoContent(await publish(p, 'task-updates'));
   const body = await expectDaprError(await publish(p, 'reminders'), 403, 'ERR_PUBSUB_FORBIDDEN');
   expect(body.message).toBe('topic reminders is not allowed for app id backend');
+  // daprd's PublishForbidden: a ResourceInfo for the pubsub, then the ErrorInfo with {topic, error}.
   expect(body.details).toEqual([
-    expect.objectContaining({
+    {
+      '@type': 'type.googleapis.com/google.rpc.ResourceInfo',
+      resource_type: 'pubsub',
+      resource_name: 'pubsub',
+      owner: '',
+      description: 'topic reminders is not allowed for app id backend',
+    },
+    {
       '@type': 'type.googleapis.com/google.rpc.ErrorInfo',
       reason: 'DAPR_PUBSUB_FORBIDDEN',
       domain: 'dapr.io',
-    }),
+      metadata: { topic: 'reminders', error: 'topic reminders is not allowed for app id backend' },
+    },
   ]);
   await expectDaprError(await publish(p, 'not-listed'), 403, 'ERR_PUBSUB_FORBIDDEN');
   // Topic names match exactly.

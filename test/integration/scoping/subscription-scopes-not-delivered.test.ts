@@ -17,7 +17,8 @@ it("subscriptionScopes: a programmatic subscription to a topic outside the app's
   const md = JSON.parse(await expectValue(await p.fetch('/v1.0/metadata'))) as {
     subscriptions?: { topic: string }[];
   };
-  expect((md.subscriptions ?? []).map((s) => s.topic)).toEqual(['task-events']);
+  // daprd's metadata API lists what the compstore holds, running or not (ListTypedSubscriptions).
+  expect((md.subscriptions ?? []).map((s) => s.topic)).toEqual(['task-events', 'reminders']);
 
   // Publishing is not restricted (no publishingScopes): both publishes succeed.
   await expectNoContent(await publish(p, 'reminders'));

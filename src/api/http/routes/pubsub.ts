@@ -1,15 +1,14 @@
 import type { IncomingMessage } from 'node:http';
 import { Errors } from '../../../errors/catalogue.js';
-import { goFields } from '../../../resources/case-insensitive.js';
-import type { PubSubApi } from '../../universal/pubsub.js';
+import { errorMessage, isDaprError } from '../../../errors/dapr-error.js';
+import { ENTRY_ID_ERROR, rawPayload, type PubSubApi } from '../../universal/pubsub.js';
+import { decodeBody, decodeEntry } from './bulk-publish-body.js';
 import { bulkEventBytes } from '../../../messaging/bulk-event.js';
 import { isCloudEventJson, isJson } from '../../../messaging/content-type.js';
 import { noContent } from '../respond.js';
-import { parseJson, queryMetadata } from '../request.js';
+import { queryMetadata } from '../request.js';
 import { Paths } from '../paths.js';
 import type { HandlerContext, Route } from '../route.js';
-
-const ENTRY_FIELDS = ['entryId', 'event', 'contentType', 'metadata'] as const;
 
 /** HTTP adapter of publish and bulk publish (§3.1, §3.3). The topic is the rest of the path. */
 export function pubsubRoutes(api: PubSubApi): Route[] {
@@ -20,13 +19,18 @@ export function pubsubRoutes(api: PubSubApi): Route[] {
   ) => {
     const pubsubName = params.pubsubName ?? '';
     const topic = params['*'] ?? '';
-    api.target(pubsubName, topic);
+    const metadata = queryMetadata(query);
+    api.target(pubsubName, topic, metadata);
     await api.publish({
       pubsubName,
       topic,
-      data: await body(),
+      // daprd reads the body after its checks; a read failure (over the size limit included) is
+      // its publish error: 500 ERR_PUBSUB_PUBLISH_MESSAGE.
+      data: await body().catch((err: unknown) => {
+        throw Errors.pubsubPublishMessage(topic, pubsubName, readError(err));
+      }),
       contentType: header(req, 'content-type'),
-      metadata: queryMetadata(query),
+      metadata,
       traceparent: header(req, 'traceparent'),
       tracestate: header(req, 'tracestate'),
     });
@@ -39,42 +43,42 @@ export function pubsubRoutes(api: PubSubApi): Route[] {
   ) => {
     const pubsubName = params.pubsubName ?? '';
     const topic = params['*'] ?? '';
-    api.target(pubsubName, topic);
-    let parsed: unknown;
-    try {
-      parsed = parseJson(await body());
-    } catch {
-      throw Errors.pubsubEventsSer(
-        'error when unmarshaling the request for topic: the body must be a JSON array of entries',
-      );
-    }
-    if (!Array.isArray(parsed)) throw Errors.pubsubEventsSer('the body must be a JSON array of entries');
-    const entries = parsed.map((raw: unknown, i) => {
-      if (!raw || typeof raw !== 'object') throw Errors.pubsubEventsSer(`entry ${i} must be an object`);
-      const e = goFields(raw as Record<string, unknown>, ENTRY_FIELDS);
+    const metadata = queryMetadata(query);
+    api.target(pubsubName, topic, metadata);
+    rawPayload(pubsubName, metadata);
+    const unmarshal = (why: string) => Errors.pubsubUnmarshalEvents(topic, pubsubName, api.appId, why);
+    // daprd decodes straight from the (size-limited) body: a read failure is its decode error.
+    const raw = await body().catch((err: unknown) => {
+      throw unmarshal(readError(err));
+    });
+    const parsed = decodeBody(raw, unmarshal);
+    const seen = new Set<string>();
+    const entries = parsed.map((raw: unknown) => {
+      const e = decodeEntry(raw, unmarshal);
       // daprd converts the event first (no default content type), then checks the entryId.
-      const contentType = typeof e.contentType === 'string' ? e.contentType : '';
+      const contentType = e.contentType;
       // JSON types take any value: their bytes are made only if needed (rawPayload); the others
       // are converted now, which is also daprd's content-type check.
       const json = isJson(contentType) || isCloudEventJson(contentType);
-      const convert = () => bulkEventBytes(e.event, contentType, topic, pubsubName);
+      const convert = () => bulkEventBytes(e.event, contentType, topic, pubsubName, api.appId);
       const event = json ? convert : convert();
-      if (typeof e.entryId !== 'string' || e.entryId === '')
-        throw Errors.pubsubEventsSer(`entryId is required for entry ${i}`);
+      if (!e.entryId || seen.has(e.entryId))
+        throw Errors.pubsubMarshalEvents(topic, pubsubName, api.appId, ENTRY_ID_ERROR);
+      seen.add(e.entryId);
       return {
         entryId: e.entryId,
         contentType,
         event,
         // Spares the envelope parsing the bytes just serialized from this value.
         parsed: json ? { value: e.event ?? null } : undefined,
-        metadata: stringMap(e.metadata),
+        metadata: e.metadata,
       };
     });
     const failed = await api.bulkPublish({
       pubsubName,
       topic,
       entries,
-      metadata: queryMetadata(query),
+      metadata,
       traceparent: header(req, 'traceparent'),
       tracestate: header(req, 'tracestate'),
     });
@@ -90,12 +94,14 @@ export function pubsubRoutes(api: PubSubApi): Route[] {
   ];
 }
 
+/** The error daprd's handler sees when reading the body: its LimitReadCloser's "stream too large". */
+function readError(err: unknown): string {
+  if (isDaprError(err) && err.errorCode === 'ERR_BODY_READ' && err.message.includes('stream too large'))
+    return 'stream too large';
+  return errorMessage(err);
+}
+
 function header(req: IncomingMessage, name: string): string | undefined {
   const v = req.headers[name];
   return Array.isArray(v) ? v[0] : v;
-}
-
-function stringMap(v: unknown): Record<string, string> | undefined {
-  if (!v || typeof v !== 'object' || Array.isArray(v)) return undefined;
-  return Object.fromEntries(Object.entries(v).map(([k, val]) => [k, String(val)]));
 }

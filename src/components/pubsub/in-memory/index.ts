@@ -1,4 +1,5 @@
 import type { ComponentContext } from '../../component.js';
+import { PubSubFeature } from '../features.js';
 import type { MessageHandler, PubSub, PublishRequest, SubscribeRequest, Subscription } from '../interface.js';
 
 interface Sub {
@@ -23,8 +24,9 @@ export class InMemoryPubSub implements PubSub {
     this.topics.clear();
   }
 
+  /** contrib's in-memory advertises SUBSCRIBE_WILDCARDS (daprd lists it in the metadata API). */
   features() {
-    return [] as const;
+    return [PubSubFeature.SUBSCRIBE_WILDCARDS] as const;
   }
 
   async publish(req: PublishRequest): Promise<void> {

@@ -1,0 +1,83 @@
+import type { DaprError } from '../../../errors/dapr-error.js';
+
+/** One entry of a bulk publish body, as daprd's `bulkPublishMessageEntry` decodes it. */
+export interface BulkEntryJson {
+  entryId: string;
+  event: unknown;
+  contentType: string;
+  metadata?: Record<string, string>;
+}
+
+const GO_ENTRY = 'http.bulkPublishMessageEntry';
+const FIELDS = ['entryId', 'event', 'contentType', 'metadata'] as const;
+type Field = (typeof FIELDS)[number];
+
+/**
+ * The body as daprd's `json.NewDecoder(body).Decode(&[]bulkPublishMessageEntry)`: a JSON array
+ * (`null` is an empty one); anything else fails with Go's error text, given to `fail`.
+ */
+export function decodeBody(body: Buffer, fail: (why: string) => DaprError): unknown[] {
+  const text = body.toString('utf8');
+  if (text.trim() === '') throw fail('EOF');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw fail(goSyntaxError(text));
+  }
+  if (parsed === null) return [];
+  if (!Array.isArray(parsed)) throw fail(typeError(parsed, `[]${GO_ENTRY}`));
+  return parsed;
+}
+
+/** One array element; `null` is the zero entry, field names match case-insensitively as Go does. */
+export function decodeEntry(raw: unknown, fail: (why: string) => DaprError): BulkEntryJson {
+  const entry: BulkEntryJson = { entryId: '', event: undefined, contentType: '' };
+  if (raw === null) return entry;
+  if (typeof raw !== 'object' || Array.isArray(raw)) throw fail(typeError(raw, GO_ENTRY));
+  for (const [k, v] of Object.entries(raw as Record<string, unknown>)) {
+    const f = FIELDS.find((name) => name.toLowerCase() === k.toLowerCase());
+    if (f === undefined) continue;
+    if (f === 'event') entry.event = v;
+    else if (f === 'metadata') entry.metadata = metadataOf(v, fail);
+    else if (v !== null) {
+      if (typeof v !== 'string') throw fail(fieldError(v, f, 'string'));
+      entry[f] = v;
+    }
+  }
+  return entry;
+}
+
+function metadataOf(v: unknown, fail: (why: string) => DaprError): Record<string, string> | undefined {
+  if (v === null) return undefined;
+  if (typeof v !== 'object' || Array.isArray(v)) throw fail(fieldError(v, 'metadata', 'map[string]string'));
+  const out: Record<string, string> = {};
+  for (const [k, val] of Object.entries(v as Record<string, unknown>)) {
+    if (val === null) continue;
+    if (typeof val !== 'string') throw fail(fieldError(val, `metadata.${k}`, 'string'));
+    out[k] = val;
+  }
+  return out;
+}
+
+/** Go's name of a JSON value's kind in an UnmarshalTypeError. */
+function goKind(v: unknown): string {
+  if (Array.isArray(v)) return 'array';
+  if (typeof v === 'boolean') return 'bool';
+  return typeof v === 'object' ? 'object' : typeof v;
+}
+
+function typeError(v: unknown, goType: string): string {
+  return `json: cannot unmarshal ${goKind(v)} into Go value of type ${goType}`;
+}
+
+function fieldError(v: unknown, field: Field | `metadata.${string}`, goType: string): string {
+  return `json: cannot unmarshal ${goKind(v)} into Go struct field bulkPublishMessageEntry.${field} of type ${goType}`;
+}
+
+/** Go's SyntaxError text for the common case: a character no JSON value starts with. */
+function goSyntaxError(text: string): string {
+  const c = text.trimStart()[0] ?? '';
+  if (!/[[{"0-9tfn-]/.test(c)) return `invalid character '${c}' looking for beginning of value`;
+  return 'unexpected EOF';
+}
