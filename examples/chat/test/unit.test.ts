@@ -159,23 +159,34 @@ describe('Semaphore', () => {
   it('lets `limit` through at once and the rest in FIFO order', async () => {
     const sem = new Semaphore(2);
     const order: string[] = [];
-    const job = async (name: string, ms: number) => {
+    // Each job holds its slot until the test opens its gate: no timing involved.
+    const gates = new Map<string, () => void>();
+    const job = async (name: string) => {
       const release = await sem.acquire();
       order.push(`start ${name}`);
-      await sleep(ms);
+      await new Promise<void>((open) => gates.set(name, open));
       order.push(`end ${name}`);
       release();
       release(); // a second release is a no-op
     };
-    const all = Promise.all([job('a', 20), job('b', 5), job('c', 1), job('d', 1)]);
-    await sleep(1);
+    const settle = () => new Promise((r) => setImmediate(r));
+    const all = Promise.all([job('a'), job('b'), job('c'), job('d')]);
+    await settle();
     expect(sem.inUse).toBe(2);
     expect(sem.queued).toBe(2);
+    expect(order).toEqual(['start a', 'start b']);
+    gates.get('b')!();
+    await settle();
+    expect(order).toEqual(['start a', 'start b', 'end b', 'start c']);
+    expect(sem.queued).toBe(1);
+    gates.get('c')!();
+    await settle();
+    expect(order.slice(4)).toEqual(['end c', 'start d']);
+    gates.get('a')!();
+    gates.get('d')!();
     await all;
-    expect(order.slice(0, 2)).toEqual(['start a', 'start b']);
-    expect(order.indexOf('start c')).toBeGreaterThan(order.indexOf('end b'));
-    expect(order.indexOf('start d')).toBeGreaterThan(order.indexOf('start c'));
     expect(sem.inUse).toBe(0);
+    expect(sem.queued).toBe(0);
   });
 });
 
