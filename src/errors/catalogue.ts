@@ -1,4 +1,4 @@
-import { DaprError, GrpcCode, errorInfo, errorMessage, resourceInfo } from './dapr-error.js';
+import { DaprError, GrpcCode, errorInfo, errorMessage, helpLink, resourceInfo } from './dapr-error.js';
 
 /**
  * The catalogue of API errors, one factory per code. Codes, statuses and messages follow
@@ -186,21 +186,30 @@ export const Errors = {
       message: `error while executing state transaction: ${errorMessage(err)}`,
       cause: err,
     }),
+  // The next ones are dapr/kit rich errors built as pkg/api/errors/state.go builds them: any help
+  // link first, then ResourceInfo, then ErrorInfo (details keep that order in the body).
   stateTransactionsNotSupported: (store: string) =>
     new DaprError({
       errorCode: 'ERR_STATE_STORE_NOT_SUPPORTED',
       httpStatus: 500,
-      grpcCode: GrpcCode.INTERNAL,
+      grpcCode: GrpcCode.UNIMPLEMENTED,
       message: `state store ${store} doesn't support transactions`,
-      details: [errorInfo('DAPR_STATE_TRANSACTIONS_NOT_SUPPORTED'), resourceInfo('state', store, '')],
+      details: [
+        helpLink(
+          'https://docs.dapr.io/reference/components-reference/supported-state-stores/',
+          'Check the list of state stores and the features they support',
+        ),
+        resourceInfo('state', store, ''),
+        errorInfo('DAPR_STATE_TRANSACTIONS_NOT_SUPPORTED'),
+      ],
     }),
   stateQueryNotSupported: (store: string) =>
     new DaprError({
       errorCode: 'ERR_STATE_STORE_NOT_SUPPORTED',
       httpStatus: 500,
       grpcCode: GrpcCode.INTERNAL,
-      message: `state store ${store} doesn't support query`,
-      details: [errorInfo('DAPR_STATE_QUERYING_NOT_SUPPORTED'), resourceInfo('state', store, '')],
+      message: 'state store does not support querying',
+      details: [resourceInfo('state', store, ''), errorInfo('DAPR_STATE_QUERYING_NOT_SUPPORTED')],
     }),
   stateTooManyTransactionalOps: (store: string, count: number, max: number) =>
     new DaprError({
@@ -209,11 +218,11 @@ export const Errors = {
       grpcCode: GrpcCode.INVALID_ARGUMENT,
       message: `the transaction contains ${count} operations, which is more than what the state store supports: ${max}`,
       details: [
+        resourceInfo('state', store, ''),
         errorInfo('DAPR_STATE_TOO_MANY_TRANSACTIONS', {
           currentOpsTransaction: String(count),
           maxOpsPerTransaction: String(max),
         }),
-        resourceInfo('state', store, ''),
       ],
     }),
   stateNotSupportedOperation: (op: string) =>
@@ -228,7 +237,8 @@ export const Errors = {
       errorCode: 'ERR_STATE_QUERY',
       httpStatus: 500,
       grpcCode: GrpcCode.INTERNAL,
-      message: `failed query in state store ${store}: ${errorMessage(err)}`,
+      message: `state store ${store} query failed: ${errorMessage(err)}`,
+      details: [resourceInfo('state', store, ''), errorInfo('DAPR_STATE_QUERY_FAILED')],
       cause: err,
     }),
 
