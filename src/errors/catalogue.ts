@@ -80,12 +80,16 @@ export const Errors = {
     }),
 
   // ### Health
-  healthNotReady: () =>
+  /**
+   * daprd formats its unhealthy health targets into the message (`dapr is not ready: [runtime]`);
+   * while the API answers, the one still pending is `runtime` (components, then the app port).
+   */
+  healthNotReady: (unhealthyTargets: readonly string[] = ['runtime']) =>
     new DaprError({
       errorCode: 'ERR_HEALTH_NOT_READY',
       httpStatus: 500,
       grpcCode: GrpcCode.INTERNAL,
-      message: 'dapr is not ready',
+      message: `dapr is not ready: [${unhealthyTargets.join(' ')}]`,
     }),
   outboundHealthNotReady: () =>
     new DaprError({
