@@ -56,6 +56,8 @@ describe('error catalogue', () => {
       expect(e.httpStatus).toBeGreaterThanOrEqual(400);
     }
     expect(Errors.stateTransaction(new Error('x')).httpStatus).toBe(500);
-    expect(Errors.stateBulkGet('s', new Error('x')).errorCode).toBe('ERR_STATE_BULK_GET');
+    expect(Errors.stateBulkGet(new Error('x')).errorCode).toBe('ERR_STATE_BULK_GET');
+    // pkg/api/http/http.go onBulkGetState: the message is the store's error, nothing added.
+    expect(Errors.stateBulkGet(new Error('connection refused')).message).toBe('connection refused');
   });
 });

@@ -158,12 +158,13 @@ export const Errors = {
       message: `fail to get ${key} from state store ${store}: ${errorMessage(err)}`,
       cause: err,
     }),
-  stateBulkGet: (store: string, err: unknown) =>
+  /** daprd's bulk GET failure carries the store's error as is (`NewAPIErrorHTTP(err.Error(), …)`). */
+  stateBulkGet: (err: unknown) =>
     new DaprError({
       errorCode: 'ERR_STATE_BULK_GET',
       httpStatus: 500,
       grpcCode: GrpcCode.INTERNAL,
-      message: `failed getting bulk state from state store ${store}: ${errorMessage(err)}`,
+      message: errorMessage(err),
       cause: err,
     }),
   stateSave: (httpStatus: number, grpcCode: GrpcCode, store: string, err: unknown) =>
