@@ -19,7 +19,7 @@ export function secretRoutes(api: SecretsApi): Route[] {
       handler: async (_req, res, { params, query }) => {
         const data = await api.bulkGetSecret(params.secretStoreName!, queryMetadata(query));
         if (data === undefined) return noContent(res);
-        json(res, data);
+        json(res, goMap(data, goMap));
       },
     },
     {
@@ -28,7 +28,7 @@ export function secretRoutes(api: SecretsApi): Route[] {
       handler: async (_req, res, { params, query }) => {
         const data = await api.getSecret(params.secretStoreName!, params.key!, queryMetadata(query));
         if (data === undefined) return noContent(res);
-        json(res, data);
+        json(res, goMap(data));
       },
     },
     {
@@ -48,4 +48,10 @@ export function secretRoutes(api: SecretsApi): Route[] {
       },
     },
   ];
+}
+
+/** A map as Go's encoding/json writes it (daprd answers with Go maps): keys in sorted order. */
+function goMap<V, W = V>(m: Record<string, V>, value?: (v: V) => W): Record<string, V | W> {
+  const keys = Object.keys(m).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return Object.fromEntries(keys.map((k) => [k, value ? value(m[k]) : m[k]]));
 }
