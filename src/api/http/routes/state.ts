@@ -116,7 +116,10 @@ export function stateRoutes(api: StateApi): Route[] {
           // (an operation named "" is then unsupported; a request without key targets key "").
           if (op !== null && (typeof op !== 'object' || Array.isArray(op)))
             throw Errors.malformedRequest('each operation must be an object');
-          const { operation = '', request = {} } = goFields((op ?? {}) as Record<string, unknown>, OPERATION_FIELDS);
+          const { operation = '', request = {} } = goFields(
+            (op ?? {}) as Record<string, unknown>,
+            OPERATION_FIELDS,
+          );
           if (typeof operation !== 'string') throw Errors.malformedRequest('operation type must be a string');
           if (operation === 'upsert') return { operation, request: toStateItem(request ?? {}, urlMeta) };
           if (operation === 'delete') return { operation, request: toDeleteItem(request ?? {}, urlMeta) };
