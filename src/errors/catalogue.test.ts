@@ -20,6 +20,27 @@ describe('error catalogue', () => {
     });
   });
 
+  it('renders rich details as dapr/kit does: build order, sorted keys, a missing ErrorInfo metadata as null', () => {
+    // pkg/api/errors/state.go TransactionsNotSupported: WithHelpLink, then ResourceInfo, then ErrorInfo.
+    const tx = Errors.stateTransactionsNotSupported('s1');
+    expect(tx.grpcCode).toBe(GrpcCode.UNIMPLEMENTED);
+    expect(JSON.stringify(tx.toJSON())).toBe(
+      '{"errorCode":"ERR_STATE_STORE_NOT_SUPPORTED","message":"state store s1 doesn\'t support transactions",' +
+        '"details":[{"@type":"type.googleapis.com/google.rpc.Help","links":[{"description":' +
+        '"Check the list of state stores and the features they support",' +
+        '"url":"https://docs.dapr.io/reference/components-reference/supported-state-stores/"}]},' +
+        '{"@type":"type.googleapis.com/google.rpc.ResourceInfo","description":"","owner":"","resource_name":"s1",' +
+        '"resource_type":"state"},{"@type":"type.googleapis.com/google.rpc.ErrorInfo","domain":"dapr.io",' +
+        '"metadata":null,"reason":"DAPR_STATE_TRANSACTIONS_NOT_SUPPORTED"}]}',
+    );
+    const many = Errors.stateTooManyTransactionalOps('s1', 5, 2);
+    expect(JSON.stringify(many.toJSON().details)).toBe(
+      '[{"@type":"type.googleapis.com/google.rpc.ResourceInfo","description":"","owner":"","resource_name":"s1",' +
+        '"resource_type":"state"},{"@type":"type.googleapis.com/google.rpc.ErrorInfo","domain":"dapr.io",' +
+        '"metadata":{"currentOpsTransaction":"5","maxOpsPerTransaction":"2"},"reason":"DAPR_STATE_TOO_MANY_TRANSACTIONS"}]',
+    );
+  });
+
   it('gives every factory a DaprError with an ERR_ or DAPR_ code and a consistent status', () => {
     const samples: DaprError[] = [
       Errors.malformedRequest('x'),
@@ -35,6 +56,8 @@ describe('error catalogue', () => {
       expect(e.httpStatus).toBeGreaterThanOrEqual(400);
     }
     expect(Errors.stateTransaction(new Error('x')).httpStatus).toBe(500);
-    expect(Errors.stateBulkGet('s', new Error('x')).errorCode).toBe('ERR_STATE_BULK_GET');
+    expect(Errors.stateBulkGet(new Error('x')).errorCode).toBe('ERR_STATE_BULK_GET');
+    // pkg/api/http/http.go onBulkGetState: the message is the store's error, nothing added.
+    expect(Errors.stateBulkGet(new Error('connection refused')).message).toBe('connection refused');
   });
 });

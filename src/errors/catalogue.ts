@@ -1,4 +1,4 @@
-import { DaprError, GrpcCode, errorInfo, errorMessage, resourceInfo } from './dapr-error.js';
+import { DaprError, GrpcCode, errorInfo, errorMessage, helpLink, resourceInfo } from './dapr-error.js';
 
 /**
  * The catalogue of API errors, one factory per code. Codes, statuses and messages follow
@@ -80,12 +80,16 @@ export const Errors = {
     }),
 
   // ### Health
-  healthNotReady: () =>
+  /**
+   * daprd formats its unhealthy health targets into the message (`dapr is not ready: [runtime]`);
+   * while the API answers, the one still pending is `runtime` (components, then the app port).
+   */
+  healthNotReady: (unhealthyTargets: readonly string[] = ['runtime']) =>
     new DaprError({
       errorCode: 'ERR_HEALTH_NOT_READY',
       httpStatus: 500,
       grpcCode: GrpcCode.INTERNAL,
-      message: 'dapr is not ready',
+      message: `dapr is not ready: [${unhealthyTargets.join(' ')}]`,
     }),
   outboundHealthNotReady: () =>
     new DaprError({
@@ -154,12 +158,13 @@ export const Errors = {
       message: `fail to get ${key} from state store ${store}: ${errorMessage(err)}`,
       cause: err,
     }),
-  stateBulkGet: (store: string, err: unknown) =>
+  /** daprd's bulk GET failure carries the store's error as is (`NewAPIErrorHTTP(err.Error(), …)`). */
+  stateBulkGet: (err: unknown) =>
     new DaprError({
       errorCode: 'ERR_STATE_BULK_GET',
       httpStatus: 500,
       grpcCode: GrpcCode.INTERNAL,
-      message: `failed getting bulk state from state store ${store}: ${errorMessage(err)}`,
+      message: errorMessage(err),
       cause: err,
     }),
   stateSave: (httpStatus: number, grpcCode: GrpcCode, store: string, err: unknown) =>
@@ -186,21 +191,30 @@ export const Errors = {
       message: `error while executing state transaction: ${errorMessage(err)}`,
       cause: err,
     }),
+  // The next ones are dapr/kit rich errors built as pkg/api/errors/state.go builds them: any help
+  // link first, then ResourceInfo, then ErrorInfo (details keep that order in the body).
   stateTransactionsNotSupported: (store: string) =>
     new DaprError({
       errorCode: 'ERR_STATE_STORE_NOT_SUPPORTED',
       httpStatus: 500,
-      grpcCode: GrpcCode.INTERNAL,
+      grpcCode: GrpcCode.UNIMPLEMENTED,
       message: `state store ${store} doesn't support transactions`,
-      details: [errorInfo('DAPR_STATE_TRANSACTIONS_NOT_SUPPORTED'), resourceInfo('state', store, '')],
+      details: [
+        helpLink(
+          'https://docs.dapr.io/reference/components-reference/supported-state-stores/',
+          'Check the list of state stores and the features they support',
+        ),
+        resourceInfo('state', store, ''),
+        errorInfo('DAPR_STATE_TRANSACTIONS_NOT_SUPPORTED'),
+      ],
     }),
   stateQueryNotSupported: (store: string) =>
     new DaprError({
       errorCode: 'ERR_STATE_STORE_NOT_SUPPORTED',
       httpStatus: 500,
       grpcCode: GrpcCode.INTERNAL,
-      message: `state store ${store} doesn't support query`,
-      details: [errorInfo('DAPR_STATE_QUERYING_NOT_SUPPORTED'), resourceInfo('state', store, '')],
+      message: 'state store does not support querying',
+      details: [resourceInfo('state', store, ''), errorInfo('DAPR_STATE_QUERYING_NOT_SUPPORTED')],
     }),
   stateTooManyTransactionalOps: (store: string, count: number, max: number) =>
     new DaprError({
@@ -209,11 +223,11 @@ export const Errors = {
       grpcCode: GrpcCode.INVALID_ARGUMENT,
       message: `the transaction contains ${count} operations, which is more than what the state store supports: ${max}`,
       details: [
+        resourceInfo('state', store, ''),
         errorInfo('DAPR_STATE_TOO_MANY_TRANSACTIONS', {
           currentOpsTransaction: String(count),
           maxOpsPerTransaction: String(max),
         }),
-        resourceInfo('state', store, ''),
       ],
     }),
   stateNotSupportedOperation: (op: string) =>
@@ -228,7 +242,8 @@ export const Errors = {
       errorCode: 'ERR_STATE_QUERY',
       httpStatus: 500,
       grpcCode: GrpcCode.INTERNAL,
-      message: `failed query in state store ${store}: ${errorMessage(err)}`,
+      message: `state store ${store} query failed: ${errorMessage(err)}`,
+      details: [resourceInfo('state', store, ''), errorInfo('DAPR_STATE_QUERY_FAILED')],
       cause: err,
     }),
 

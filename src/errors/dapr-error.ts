@@ -38,6 +38,10 @@ export type ErrorDetail =
   | {
       '@type': 'type.googleapis.com/google.rpc.BadRequest';
       field_violations: { field: string; description: string }[];
+    }
+  | {
+      '@type': 'type.googleapis.com/google.rpc.Help';
+      links: { description: string; url: string }[];
     };
 
 export interface DaprErrorInit {
@@ -77,13 +81,25 @@ export class DaprError extends Error {
     this.headers = init.headers;
   }
 
-  /** The JSON body Dapr writes for this error. */
+  /** The JSON body Dapr writes for this error (HTTP). */
   toJSON(): Record<string, unknown> {
     if (this.body) return this.body;
     const body: Record<string, unknown> = { errorCode: this.errorCode, message: this.message };
-    if (this.details && this.details.length > 0) body.details = this.details;
+    if (this.details && this.details.length > 0) body.details = this.details.map(httpDetail);
     return body;
   }
+}
+
+/**
+ * A detail as dapr/kit's `JSONErrorValue` writes it: a Go map through `json.Marshal`, so its keys
+ * come out sorted, and an ErrorInfo without metadata has `"metadata":null` (a nil Go map).
+ */
+function httpDetail(d: ErrorDetail): Record<string, unknown> {
+  const src: Record<string, unknown> =
+    d['@type'] === 'type.googleapis.com/google.rpc.ErrorInfo' ? { metadata: null, ...d } : { ...d };
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(src).sort()) out[k] = src[k];
+  return out;
 }
 
 /**
@@ -111,6 +127,11 @@ export function resourceInfo(resourceType: string, resourceName: string, descrip
 
 function sortedKeys(m: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(m).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/** A Help detail with one link (dapr/kit's `WithHelpLink`). */
+export function helpLink(url: string, description: string): ErrorDetail {
+  return { '@type': 'type.googleapis.com/google.rpc.Help', links: [{ description, url }] };
 }
 
 export function isDaprError(err: unknown): err is DaprError {

@@ -127,6 +127,9 @@ function encodeDetail(d: ErrorDetail): Buffer {
       for (const v of d.field_violations)
         w.bytes(1, new Writer().string(1, v.field).string(2, v.description).finish());
       break;
+    case 'type.googleapis.com/google.rpc.Help':
+      for (const l of d.links) w.bytes(1, new Writer().string(1, l.description).string(2, l.url).finish());
+      break;
   }
   return w.finish();
 }

@@ -35,7 +35,7 @@ export function parseJobBody(body: Buffer): JobBody {
   if ('data' in obj) input.data = valueData(obj.data);
   const overwrite = field(obj, 'overwrite');
   if (overwrite !== undefined) {
-    if (typeof overwrite !== 'boolean') throw invalid('overwrite', overwrite);
+    if (typeof overwrite !== 'boolean') throw invalid('overwrite', overwrite, 'bool');
     input.overwrite = overwrite;
   }
   const fp = field(obj, 'failurePolicy', 'failure_policy');
@@ -122,7 +122,7 @@ function object(v: unknown, type: string): Json {
 
 function str(v: unknown, name: string): string | undefined {
   if (v === undefined) return undefined;
-  if (typeof v !== 'string') throw invalid(name, v);
+  if (typeof v !== 'string') throw invalid(name, v, 'string');
   return v;
 }
 
@@ -133,7 +133,8 @@ function uint32(v: unknown, name: string): number | undefined {
   return n;
 }
 
-function invalid(name: string, v: unknown, type: string = typeof v): Error {
+/** protojson's message names the field's kind (`string`, `bool`, `uint32`, a message type), not the value's. */
+function invalid(name: string, v: unknown, type: string): Error {
   return Errors.malformedRequest(`proto: (line 1): invalid value for ${type} field ${name}: ${preview(v)}`);
 }
 

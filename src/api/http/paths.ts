@@ -14,6 +14,8 @@ export const Paths = {
   bulkPublishAlpha: `${ALPHA1}/publish/bulk/:pubsubName/*`,
   secretsBulk: `${V1}/secrets/:secretStoreName/bulk`,
   secretKey: `${V1}/secrets/:secretStoreName/:key`,
+  /** daprts extension (seed 003): one key of a multi-key secret. daprd has no such route. */
+  secretKeyField: `${V1}/secrets/:secretStoreName/:key/:field`,
   jobs: `${V1}/jobs/:name`,
   jobsAlpha: `${ALPHA1}/jobs/:name`,
   metadata: `${V1}/metadata`,

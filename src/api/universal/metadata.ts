@@ -55,8 +55,12 @@ export class MetadataApi {
   }
 
   get(): MetadataResponse {
-    const extended: Record<string, string> = { daprRuntimeVersion: RUNTIME_VERSION };
-    for (const [k, v] of this.attributes) extended[k] = v;
+    // As daprd: the attributes, then daprRuntimeVersion over them; keys sorted as Go writes a map
+    // (and defined as own properties, so no key, not even `__proto__`, is lost).
+    const attributes = new Map(this.attributes).set('daprRuntimeVersion', RUNTIME_VERSION);
+    const extended: Record<string, string> = Object.fromEntries(
+      [...attributes].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+    );
     const app = this.opts.app;
     return {
       id: this.opts.appId,

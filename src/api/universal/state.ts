@@ -110,7 +110,7 @@ export class StateApi {
         'state',
       )(() => s.store.bulkGet(reqs, parallelism), OP.bulkGet);
     } catch (err) {
-      throw Errors.stateBulkGet(storeName, err);
+      throw Errors.stateBulkGet(err);
     }
     // Answer with the caller's keys, one item per requested key, in request order.
     const byStoredKey = new Map(items.map((i) => [i.key, i]));

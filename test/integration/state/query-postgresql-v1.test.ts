@@ -84,7 +84,23 @@ it('the state Query API on state.postgresql v1: 200 {results, token} as daprd, 2
     500,
     'ERR_STATE_QUERY',
   );
-  expect(bad.message).toMatch(/^failed query in state store statestore: failed to parse JSON query body/);
+  // daprd's QueryFailed (pkg/api/errors/state.go): "state store <name> query failed: <detail>".
+  expect(bad.message).toMatch(/^state store statestore query failed: failed to parse JSON query body/);
+  expect(bad.details).toEqual([
+    {
+      '@type': 'type.googleapis.com/google.rpc.ResourceInfo',
+      description: '',
+      owner: '',
+      resource_name: 'statestore',
+      resource_type: 'state',
+    },
+    {
+      '@type': 'type.googleapis.com/google.rpc.ErrorInfo',
+      domain: 'dapr.io',
+      metadata: null,
+      reason: 'DAPR_STATE_QUERY_FAILED',
+    },
+  ]);
   await expectDaprError(
     await postJson(p, '/v1.0-alpha1/state/statestore/query', { filter: { GT: { state: 'CA' } } }),
     500,

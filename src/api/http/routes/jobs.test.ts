@@ -157,6 +157,15 @@ describe('Jobs API errors, in Dapr format and status', () => {
       expect(err.errorCode, body).toBe('ERR_MALFORMED_REQUEST');
       expect(err.message, body).toMatch(/^failed deserializing HTTP body: /);
     }
+    // protojson names the field's kind, not the JSON value's type.
+    for (const [body, kind] of [
+      ['{"schedule": 5}', 'invalid value for string field schedule: 5'],
+      ['{"dueTime": true}', 'invalid value for string field dueTime: true'],
+      ['{"overwrite": "yes", "schedule": "@daily"}', 'invalid value for bool field overwrite: "yes"'],
+    ]) {
+      const err = (await (await h.post('/v1.0/jobs/malformed', body)).json()) as { message: string };
+      expect(err.message, body).toContain(kind);
+    }
   });
 
   it('500 DAPR_SCHEDULER_SCHEDULE_JOB for schedules, times and names the scheduler refuses', async () => {

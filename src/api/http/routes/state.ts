@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { StateApi, StateItemInput, TransactionInput, DeleteInput } from '../../universal/state.js';
 import { Errors } from '../../../errors/catalogue.js';
+import { goFields } from '../../../resources/case-insensitive.js';
 import { noContent, rawJson } from '../respond.js';
 import { queryMetadata, queryValue, readJson } from '../request.js';
 import { Paths } from '../paths.js';
@@ -79,13 +80,10 @@ export function stateRoutes(api: StateApi): Route[] {
         const storeName = params.storeName!;
         api.store(storeName);
         // `null` decodes into daprd's request struct as an empty request.
-        const parsed = ((await readJson(body)) ?? {}) as {
-          keys?: unknown;
-          parallelism?: unknown;
-          metadata?: unknown;
-        };
-        if (typeof parsed !== 'object' || Array.isArray(parsed))
+        const raw = (await readJson(body)) ?? {};
+        if (typeof raw !== 'object' || Array.isArray(raw))
           throw Errors.malformedRequest('expected a JSON object with "keys"');
+        const parsed = goFields(raw as Record<string, unknown>, BULK_FIELDS);
         const keys = parsed.keys ?? [];
         if (!Array.isArray(keys) || keys.some((k) => typeof k !== 'string'))
           throw Errors.malformedRequest('"keys" must be an array of strings');
@@ -105,9 +103,10 @@ export function stateRoutes(api: StateApi): Route[] {
       handler: async (_req, res, { params, query, body }) => {
         const storeName = params.storeName!;
         api.store(storeName);
-        const parsed = ((await readJson(body)) ?? {}) as { operations?: unknown; metadata?: unknown };
-        if (typeof parsed !== 'object' || Array.isArray(parsed))
+        const raw = (await readJson(body)) ?? {};
+        if (typeof raw !== 'object' || Array.isArray(raw))
           throw Errors.malformedRequest('expected a JSON object with "operations"');
+        const parsed = goFields(raw as Record<string, unknown>, TRANSACTION_FIELDS);
         const ops = parsed.operations ?? [];
         if (!Array.isArray(ops)) throw Errors.malformedRequest('"operations" must be an array');
         const urlMeta = queryMetadata(query);
@@ -117,7 +116,10 @@ export function stateRoutes(api: StateApi): Route[] {
           // (an operation named "" is then unsupported; a request without key targets key "").
           if (op !== null && (typeof op !== 'object' || Array.isArray(op)))
             throw Errors.malformedRequest('each operation must be an object');
-          const { operation = '', request = {} } = (op ?? {}) as { operation?: unknown; request?: unknown };
+          const { operation = '', request = {} } = goFields(
+            (op ?? {}) as Record<string, unknown>,
+            OPERATION_FIELDS,
+          );
           if (typeof operation !== 'string') throw Errors.malformedRequest('operation type must be a string');
           if (operation === 'upsert') return { operation, request: toStateItem(request ?? {}, urlMeta) };
           if (operation === 'delete') return { operation, request: toDeleteItem(request ?? {}, urlMeta) };
@@ -130,11 +132,23 @@ export function stateRoutes(api: StateApi): Route[] {
   ];
 }
 
+/**
+ * Field names as daprd's decoders match them, whatever the case in the body: Go's `encoding/json`
+ * for the request structs, mapstructure (also case-insensitive) for a transaction's `request`.
+ * Free-form maps (`metadata`) keep their keys as sent.
+ */
+const SET_FIELDS = ['key', 'value', 'etag', 'metadata', 'options', 'contentType'] as const;
+const DELETE_FIELDS = ['key', 'etag', 'metadata', 'options'] as const;
+const OPTION_FIELDS = ['concurrency', 'consistency'] as const;
+const BULK_FIELDS = ['keys', 'parallelism', 'metadata'] as const;
+const TRANSACTION_FIELDS = ['operations', 'metadata'] as const;
+const OPERATION_FIELDS = ['operation', 'request'] as const;
+
 /** One `[{key, value, etag, metadata, options}]` element; the value is kept as its JSON encoding. */
 function toStateItem(raw: unknown, urlMeta: Record<string, string>): StateItemInput {
   if (!raw || typeof raw !== 'object' || Array.isArray(raw))
     throw Errors.malformedRequest('each state item must be a JSON object');
-  const r = raw as Record<string, unknown>;
+  const r = goFields(raw as Record<string, unknown>, SET_FIELDS);
   const value = r.value === undefined ? 'null' : JSON.stringify(r.value);
   return {
     key: keyOf(r.key),
@@ -149,7 +163,7 @@ function toStateItem(raw: unknown, urlMeta: Record<string, string>): StateItemIn
 function toDeleteItem(raw: unknown, urlMeta: Record<string, string>): DeleteInput {
   if (!raw || typeof raw !== 'object' || Array.isArray(raw))
     throw Errors.malformedRequest('each delete request must be a JSON object');
-  const r = raw as Record<string, unknown>;
+  const r = goFields(raw as Record<string, unknown>, DELETE_FIELDS);
   return {
     key: keyOf(r.key),
     etag: etagOf(r.etag),
@@ -188,7 +202,7 @@ function etagOf(v: unknown): string | undefined {
 function optionsOf(v: unknown): StateOptions {
   if (v === undefined || v === null) return {};
   if (typeof v !== 'object') throw Errors.malformedRequest('options must be an object');
-  const o = v as Record<string, unknown>;
+  const o = goFields(v as Record<string, unknown>, OPTION_FIELDS);
   return {
     concurrency: o.concurrency as StateOptions['concurrency'],
     consistency: o.consistency as StateOptions['consistency'],
