@@ -54,6 +54,8 @@ export function bulkPublishTo(
 export interface PubsubSidecarOptions extends Omit<DaprtsProcessOptions, 'noWait'> {
   /** What the app answers on `GET /dapr/subscribe`. */
   subscriptions?: unknown[];
+  /** The status that answer comes with (200). */
+  subscribeStatus?: number;
   /** The `pubsub.yaml` document; default `inMemoryPubsubYaml()`. */
   pubsub?: string;
 }
@@ -76,8 +78,8 @@ export interface PubsubSidecar extends AsyncDisposable {
  * discovered (`waitAppReady`).
  */
 export async function startPubsubSidecar(opts: PubsubSidecarOptions = {}): Promise<PubsubSidecar> {
-  const { subscriptions = [], pubsub = inMemoryPubsubYaml(), ...rest } = opts;
-  const app = await SubscriberApp.start(subscriptions);
+  const { subscriptions = [], subscribeStatus, pubsub = inMemoryPubsubYaml(), ...rest } = opts;
+  const app = await SubscriberApp.start(subscriptions, subscribeStatus);
   let sidecar: DaprtsProcess | undefined;
   try {
     sidecar = await DaprtsProcess.start({

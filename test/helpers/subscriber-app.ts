@@ -24,7 +24,8 @@ export class SubscriberApp implements AsyncDisposable {
     readonly port: number,
   ) {}
 
-  static async start(subscriptions: unknown[]): Promise<SubscriberApp> {
+  /** `subscribeStatus`: the status `GET /dapr/subscribe` answers with (200). */
+  static async start(subscriptions: unknown[], subscribeStatus = 200): Promise<SubscriberApp> {
     const ref: { self?: SubscriberApp } = {};
     const server = createServer((req, res) => {
       const chunks: Buffer[] = [];
@@ -37,7 +38,7 @@ export class SubscriberApp implements AsyncDisposable {
           body: Buffer.concat(chunks).toString('utf8'),
         });
         if (req.method === 'GET' && req.url === '/dapr/subscribe') {
-          res.writeHead(200, { 'content-type': 'application/json' });
+          res.writeHead(subscribeStatus, { 'content-type': 'application/json' });
           res.end(JSON.stringify(subscriptions));
           return;
         }

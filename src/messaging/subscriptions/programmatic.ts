@@ -8,7 +8,8 @@ export const SUBSCRIBE_SOURCE = 'GET /dapr/subscribe';
 
 /**
  * Asks the app for its subscriptions (`GET /dapr/subscribe`, with daprd's built-in initialisation
- * retries: 3 tries, exponential from 500 ms). 404 means none; other failures are logged, none.
+ * retries: 3 tries, exponential from 500 ms). As daprd, only a 200 is read (an empty or `null` body
+ * is none); 404 means none; any other status is logged as an error, none.
  * An entry that does not parse is an error naming it: routing rules must not be silently dropped.
  */
 export async function programmaticSubscriptions(
@@ -26,16 +27,17 @@ export async function programmaticSubscriptions(
         headers: { 'dapr-app-id': appId },
       });
       if (res.status === 404) return [];
-      if (res.status < 200 || res.status >= 300) {
-        logger.warn(
+      if (res.status !== 200) {
+        logger.error(
           { status: res.status },
-          'GET /dapr/subscribe answered with an error status; no programmatic subscriptions',
+          `app returned http status code ${res.status} from subscription endpoint; no programmatic subscriptions`,
         );
         return [];
       }
       const text = res.body.toString('utf8').trim();
       if (text === '') return [];
       const list = JSON.parse(text) as unknown;
+      if (list === null) return [];
       if (!Array.isArray(list)) throw new Error('GET /dapr/subscribe must return a JSON array');
       const specs: SubscriptionSpec[] = [];
       for (const [i, item] of list.entries()) {
