@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildEnvelope, stringifyEnvelope, type EnvelopeInput, type RawData } from './cloudevent.js';
+import { parsePrecise, stringifyPrecise } from './precise-json.js';
 
 const base: EnvelopeInput = {
   appId: 'app',
@@ -96,6 +97,51 @@ describe('stringifyEnvelope', () => {
       pubsubname: 'p',
       datacontenttype: 'application/json',
     });
+  });
+
+  const BIG_DATA =
+    '{"id":12345678901234567890,"neg":-98765432109876543210,"f":1.5e300,"pad":"1234567890123456789012"}';
+
+  it('keeps every number of an application/cloudevents+json event as written, as daprd (UseNumber)', () => {
+    const body = Buffer.from(
+      `{"id":"e1","source":"me","type":"t","n":12345678901234567890,"data":${BIG_DATA}}`,
+    );
+    const raw: RawData = {};
+    const ce = buildEnvelope({ ...base, body, contentType: 'application/cloudevents+json' }, raw);
+    const json = stringifyEnvelope(ce, raw);
+    expect(json).toContain(`"n":12345678901234567890,"data":${BIG_DATA}`);
+    expect(JSON.parse(json)).toMatchObject({
+      id: 'e1',
+      topic: 'orders',
+      pubsubname: 'ps',
+      specversion: '1.0',
+    });
+    // The event object holds plain values only: the exact digits live in the JSON text.
+    expect(ce).toEqual(JSON.parse(json));
+    expect(typeof (ce.data as Record<string, unknown>).id).toBe('number');
+  });
+
+  it('an application/cloudevents+json event without such numbers is serialized as JSON.stringify', () => {
+    const body = Buffer.from('{"id":"e1","data":{"n":1.0,"f":1.5e300,"s":"123"}}');
+    const raw: RawData = {};
+    const ce = buildEnvelope({ ...base, body, contentType: 'application/cloudevents+json' }, raw);
+    expect(raw).toEqual({});
+    expect(stringifyEnvelope(ce, raw)).toBe(JSON.stringify(ce));
+    expect(stringifyEnvelope(ce, raw)).toContain('"data":{"n":1,"f":1.5e+300,"s":"123"}');
+  });
+
+  it('an already parsed precise event (bulk publish) keeps its numbers; the event holds plain values', () => {
+    const value = parsePrecise(BIG_DATA);
+    for (const contentType of ['application/json', 'application/cloudevents+json']) {
+      const raw: RawData = {};
+      const ce = buildEnvelope({ ...base, contentType, parsed: { value, precise: true } }, raw);
+      const json = stringifyEnvelope(ce, raw);
+      expect(json).toContain(
+        contentType === 'application/json' ? `"data":${BIG_DATA}` : BIG_DATA.slice(1, -1),
+      );
+      expect(ce).toEqual(JSON.parse(json));
+    }
+    expect(stringifyPrecise(value)).toBe(BIG_DATA);
   });
 
   it('serializes as JSON.stringify when no number needs it', () => {

@@ -3,6 +3,7 @@ import { getMetadataValue } from '../components/common/metadata.js';
 import { parseGoDuration } from '../scheduler/duration.js';
 import { rfc3339Seconds } from '../components/common/time.js';
 import { isCloudEventJson, isJson } from './content-type.js';
+import { mayRound, parsePrecise, stringifyPrecise } from './precise-json.js';
 
 export const CLOUDEVENT_CONTENT_TYPE = 'application/cloudevents+json';
 export const DEFAULT_EVENT_TYPE = 'com.dapr.event.sent';
@@ -32,8 +33,11 @@ export interface EnvelopeInput {
   body: Buffer | (() => Buffer);
   /** The request's Content-Type; empty means `text/plain`. */
   contentType?: string;
-  /** `body` already parsed by the transport (JSON content types): spares parsing it again. */
-  parsed?: { value: unknown };
+  /**
+   * `body` already parsed by the transport (JSON content types): spares parsing it again.
+   * `precise`: `value` is from `parsePrecise` (its numbers as written, as daprd's UseNumber).
+   */
+  parsed?: { value: unknown; precise?: boolean };
   /** Request metadata: `cloudevent.*` overrides and `ttlInSeconds`. */
   metadata: Record<string, string>;
   traceparent?: string;
@@ -73,10 +77,19 @@ export function buildEnvelope(input: EnvelopeInput, raw?: RawData): CloudEvent {
   const traceparent = override('traceparent') ?? override('traceid') ?? input.traceparent ?? '';
   const tracestate = override('tracestate') ?? input.tracestate ?? '';
   let ce: CloudEvent;
+  let precise = input.parsed?.precise === true;
   if (isCloudEventContentType(input.contentType)) {
-    const parsed = input.parsed
-      ? shallowCopy(input.parsed.value)
-      : (JSON.parse(bytesOf(input.body).toString('utf8')) as unknown);
+    let parsed: unknown;
+    if (input.parsed) parsed = shallowCopy(input.parsed.value);
+    else {
+      const text = bytesOf(input.body).toString('utf8');
+      parsed = JSON.parse(text);
+      // daprd reads the event with UseNumber (contrib's FromCloudEvent): no number is rounded.
+      if (mayRound(text) && isObject(parsed)) {
+        parsed = parsePrecise(text);
+        precise = true;
+      }
+    }
     if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
       throw new SyntaxError('the CloudEvent must be a JSON object');
     ce = parsed as CloudEvent;
@@ -112,16 +125,24 @@ export function buildEnvelope(input: EnvelopeInput, raw?: RawData): CloudEvent {
   ce.pubsubname = input.pubsubName;
   const ttlMs = messageTtlMs(md);
   if (ttlMs !== undefined && !input.nativeTtl) ce.expiration = rfc3339(now() + ttlMs);
+  if (precise) {
+    // The numbers stay as written in the JSON only: the event returned holds plain values.
+    const text = stringifyPrecise(ce);
+    if (raw) raw.envelope = text;
+    return JSON.parse(text) as CloudEvent;
+  }
   return ce;
 }
 
-/** Out-parameter of buildEnvelope: the JSON text to serialize `data` as, when it must stay as written. */
+/**
+ * Out-parameter of buildEnvelope, when numbers must stay as written: `data`, the JSON text to
+ * serialize `data` as; `envelope`, the whole event's JSON text (the event itself is not to be
+ * changed then).
+ */
 export interface RawData {
   data?: string;
+  envelope?: string;
 }
-
-/** A run of digits that a JS number may not hold exactly (2^53 has 16 digits). */
-const LONG_NUMBER = /\d{16,}/;
 
 const RAW_MARKER = `\u0000daprts-raw-data-${randomUUID()}\u0000`;
 
@@ -130,12 +151,17 @@ const RAW_MARKER = `\u0000daprts-raw-data-${randomUUID()}\u0000`;
  * JSON.parse would round (IDs past 2^53) reach the subscriber digit for digit, as from daprd.
  */
 export function stringifyEnvelope(ce: CloudEvent, raw?: RawData): string {
+  if (raw?.envelope !== undefined) return raw.envelope;
   if (raw?.data === undefined) return JSON.stringify(ce);
   return JSON.stringify({ ...ce, data: RAW_MARKER }).replace(JSON.stringify(RAW_MARKER), () => raw.data!);
 }
 
 export function bytesOf(body: Buffer | (() => Buffer)): Buffer {
   return typeof body === 'function' ? body() : body;
+}
+
+function isObject(v: unknown): boolean {
+  return !!v && typeof v === 'object' && !Array.isArray(v);
 }
 
 /** The caller's object is not ours to complete. */
@@ -150,7 +176,7 @@ function setData(ce: CloudEvent, body: Buffer, contentType: string, raw?: RawDat
     try {
       ce.data = JSON.parse(text);
       // daprd decodes the data with UseNumber: integers past 2^53 keep every digit.
-      if (raw && LONG_NUMBER.test(text)) raw.data = text.trim();
+      if (raw && mayRound(text)) raw.data = text.trim();
     } catch {
       ce.data = text;
     }
