@@ -33,8 +33,11 @@ export interface BulkPublishInputEntry {
    * function when they are only made on demand (the JSON text of `parsed`, needed for rawPayload).
    */
   event: Buffer | (() => Buffer);
-  /** The event as the transport parsed it, for JSON content types (spares parsing `event` again). */
-  parsed?: { value: unknown };
+  /**
+   * The event as the transport parsed it, for JSON content types (spares parsing `event` again);
+   * `precise`: its numbers are kept as written (`parsePrecise`).
+   */
+  parsed?: { value: unknown; precise?: boolean };
   contentType: string;
   metadata?: Record<string, string>;
 }
@@ -175,7 +178,7 @@ export class PubSubApi {
     contentType: string | undefined,
     metadata: Record<string, string>,
     trace: { traceparent?: string; tracestate?: string },
-    parsed?: { value: unknown },
+    parsed?: { value: unknown; precise?: boolean },
   ): { data: Buffer; contentType: string } {
     if (raw) return { data: bytesOf(body), contentType: contentType || 'application/octet-stream' };
     try {

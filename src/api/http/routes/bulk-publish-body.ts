@@ -1,4 +1,5 @@
 import type { DaprError } from '../../../errors/dapr-error.js';
+import { mayRound, parsePrecise } from '../../../messaging/precise-json.js';
 
 /** One entry of a bulk publish body, as daprd's `bulkPublishMessageEntry` decodes it. */
 export interface BulkEntryJson {
@@ -6,6 +7,14 @@ export interface BulkEntryJson {
   event: unknown;
   contentType: string;
   metadata?: Record<string, string>;
+  /** `event` with its numbers as written (`parsePrecise`), when the body may hold rounded ones. */
+  preciseEvent?: { value: unknown };
+}
+
+/** The body's entries; `precise`, the same read by `parsePrecise`, when JSON.parse may round. */
+export interface DecodedBody {
+  entries: unknown[];
+  precise?: unknown[];
 }
 
 const GO_ENTRY = 'http.bulkPublishMessageEntry';
@@ -14,9 +23,11 @@ type Field = (typeof FIELDS)[number];
 
 /**
  * The body as daprd's `json.NewDecoder(body).Decode(&[]bulkPublishMessageEntry)`: a JSON array
- * (`null` is an empty one); anything else fails with Go's error text, given to `fail`.
+ * (`null` is an empty one); anything else fails with Go's error text, given to `fail`. When a
+ * number may be rounded by JSON.parse, `precise` holds the entries with numbers as written: their
+ * events then reach subscribers digit for digit (64-bit IDs).
  */
-export function decodeBody(body: Buffer, fail: (why: string) => DaprError): unknown[] {
+export function decodeBody(body: Buffer, fail: (why: string) => DaprError): DecodedBody {
   const text = body.toString('utf8');
   if (text.trim() === '') throw fail('EOF');
   let parsed: unknown;
@@ -25,21 +36,31 @@ export function decodeBody(body: Buffer, fail: (why: string) => DaprError): unkn
   } catch {
     throw fail(goSyntaxError(text));
   }
-  if (parsed === null) return [];
+  if (parsed === null) return { entries: [] };
   if (!Array.isArray(parsed)) throw fail(typeError(parsed, `[]${GO_ENTRY}`));
-  return parsed;
+  if (!mayRound(text)) return { entries: parsed };
+  return { entries: parsed, precise: parsePrecise(text) as unknown[] };
 }
 
-/** One array element; `null` is the zero entry, field names match case-insensitively as Go does. */
-export function decodeEntry(raw: unknown, fail: (why: string) => DaprError): BulkEntryJson {
+/**
+ * One array element; `null` is the zero entry, field names match case-insensitively as Go does.
+ * `precise` is the same element from `DecodedBody.precise`: only its event is read.
+ */
+export function decodeEntry(
+  raw: unknown,
+  fail: (why: string) => DaprError,
+  precise?: unknown,
+): BulkEntryJson {
   const entry: BulkEntryJson = { entryId: '', event: undefined, contentType: '' };
   if (raw === null) return entry;
   if (typeof raw !== 'object' || Array.isArray(raw)) throw fail(typeError(raw, GO_ENTRY));
   for (const [k, v] of Object.entries(raw as Record<string, unknown>)) {
     const f = FIELDS.find((name) => name.toLowerCase() === k.toLowerCase());
     if (f === undefined) continue;
-    if (f === 'event') entry.event = v;
-    else if (f === 'metadata') entry.metadata = metadataOf(v, fail);
+    if (f === 'event') {
+      entry.event = v;
+      if (precise !== undefined) entry.preciseEvent = { value: (precise as Record<string, unknown>)[k] };
+    } else if (f === 'metadata') entry.metadata = metadataOf(v, fail);
     else if (v !== null) {
       if (typeof v !== 'string') throw fail(fieldError(v, f, 'string'));
       entry[f] = v;

@@ -5,6 +5,7 @@ import { ENTRY_ID_ERROR, rawPayload, type PubSubApi } from '../../universal/pubs
 import { decodeBody, decodeEntry } from './bulk-publish-body.js';
 import { bulkEventBytes } from '../../../messaging/bulk-event.js';
 import { isCloudEventJson, isJson } from '../../../messaging/content-type.js';
+import { stringifyPrecise } from '../../../messaging/precise-json.js';
 import { noContent } from '../respond.js';
 import { queryMetadata } from '../request.js';
 import { Paths } from '../paths.js';
@@ -51,16 +52,20 @@ export function pubsubRoutes(api: PubSubApi): Route[] {
     const raw = await body().catch((err: unknown) => {
       throw unmarshal(readError(err));
     });
-    const parsed = decodeBody(raw, unmarshal);
+    const decoded = decodeBody(raw, unmarshal);
     const seen = new Set<string>();
-    const entries = parsed.map((raw: unknown) => {
-      const e = decodeEntry(raw, unmarshal);
+    const entries = decoded.entries.map((raw: unknown, i) => {
+      const e = decodeEntry(raw, unmarshal, decoded.precise?.[i]);
       // daprd converts the event first (no default content type), then checks the entryId.
       const contentType = e.contentType;
       // JSON types take any value: their bytes are made only if needed (rawPayload); the others
       // are converted now, which is also daprd's content-type check.
       const json = isJson(contentType) || isCloudEventJson(contentType);
-      const convert = () => bulkEventBytes(e.event, contentType, topic, pubsubName, api.appId);
+      // A JSON event whose numbers JSON.parse may have rounded is taken with them as written.
+      const precise = json ? e.preciseEvent : undefined;
+      const convert = precise
+        ? () => Buffer.from(stringifyPrecise(precise.value ?? null))
+        : () => bulkEventBytes(e.event, contentType, topic, pubsubName, api.appId);
       const event = json ? convert : convert();
       if (!e.entryId || seen.has(e.entryId))
         throw Errors.pubsubMarshalEvents(topic, pubsubName, api.appId, ENTRY_ID_ERROR);
@@ -70,7 +75,11 @@ export function pubsubRoutes(api: PubSubApi): Route[] {
         contentType,
         event,
         // Spares the envelope parsing the bytes just serialized from this value.
-        parsed: json ? { value: e.event ?? null } : undefined,
+        parsed: precise
+          ? { value: precise.value ?? null, precise: true }
+          : json
+            ? { value: e.event ?? null }
+            : undefined,
         metadata: e.metadata,
       };
     });
