@@ -183,6 +183,15 @@ export const Errors = {
       message: `failed deleting state with key ${key}: ${errorMessage(err)}`,
       cause: err,
     }),
+  /** gRPC's DeleteBulkState (there is no HTTP bulk delete). */
+  stateBulkDelete: (httpStatus: number, grpcCode: GrpcCode, store: string, err: unknown) =>
+    new DaprError({
+      errorCode: 'ERR_STATE_BULK_DELETE',
+      httpStatus,
+      grpcCode,
+      message: `failed deleting state in state store ${store}: ${errorMessage(err)}`,
+      cause: err,
+    }),
   stateTransaction: (err: unknown) =>
     new DaprError({
       errorCode: 'ERR_STATE_TRANSACTION',

@@ -69,14 +69,16 @@ export class StateApi {
     throw Errors.stateStoreNotFound(name, this.ctx.appId);
   }
 
+  /** `allowEmptyKey`: gRPC's GetState looks key "" up like any other (daprd only rejects '||'). */
   async get(
     storeName: string,
     key: string,
     metadata: Record<string, string> = {},
     consistency?: Consistency,
+    allowEmptyKey = false,
   ): Promise<GetResponse | undefined> {
     const s = this.store(storeName);
-    const k = this.key(s, key);
+    const k = this.key(s, key, allowEmptyKey);
     try {
       return await componentOutbound(
         this.ctx,
@@ -132,10 +134,11 @@ export class StateApi {
     }
   }
 
-  async delete(storeName: string, input: DeleteInput): Promise<void> {
+  /** `allowEmptyKey`: gRPC's DeleteState deletes key "" like any other (daprd only rejects '||'). */
+  async delete(storeName: string, input: DeleteInput, allowEmptyKey = false): Promise<void> {
     const s = this.store(storeName);
     try {
-      const req = this.deleteRequest(s, input);
+      const req = this.deleteRequest(s, input, allowEmptyKey);
       checkOptions(req.options);
       await componentOutbound(this.ctx, s.name, 'state')(() => s.store.delete(req), OP.delete);
     } catch (err) {
@@ -147,13 +150,12 @@ export class StateApi {
     const s = this.store(storeName);
     if (inputs.length === 0) return;
     try {
-      const reqs = inputs.map((i) => this.deleteRequest(s, i));
+      // gRPC only: as daprd, key "" is deleted like any other (only '||' is rejected).
+      const reqs = inputs.map((i) => this.deleteRequest(s, i, true));
       const run = componentOutbound(this.ctx, s.name, 'state');
       await withValidOptions(reqs, (valid) => run(() => s.store.bulkDelete(valid), OP.bulkDelete));
     } catch (err) {
-      throw storeWriteError(err, (status, code, e) =>
-        Errors.stateDelete(status, code, inputs.map((i) => i.key).join(','), e),
-      );
+      throw storeWriteError(err, (status, code, e) => Errors.stateBulkDelete(status, code, storeName, e));
     }
   }
 
@@ -222,10 +224,10 @@ export class StateApi {
     };
   }
 
-  private deleteRequest(s: LiveStateStore, i: DeleteInput, inTransaction = false): DeleteRequest {
+  private deleteRequest(s: LiveStateStore, i: DeleteInput, allowEmptyKey = false): DeleteRequest {
     const options = i.options ?? {};
     return {
-      key: this.key(s, i.key, inTransaction),
+      key: this.key(s, i.key, allowEmptyKey),
       etag: i.etag || undefined,
       metadata: i.metadata ?? {},
       options,

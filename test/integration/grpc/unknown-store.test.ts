@@ -3,7 +3,7 @@ import { expect, it } from 'vitest';
 import { richStatus, TestGrpcClient } from '../../../src/api/grpc/testing.js';
 import { startWithStateStore } from '../../helpers/dapr-http.js';
 
-it('GetState on an unknown store is INVALID_ARGUMENT with ErrorInfo DAPR_STATE_NOT_FOUND', async () => {
+it('GetState on an unknown store is INVALID_ARGUMENT with ErrorInfo DAPR_STATE_NOT_FOUND (no metadata on gRPC)', async () => {
   await using p = await startWithStateStore();
   const c = new TestGrpcClient(p.grpcPort);
   try {
@@ -14,7 +14,6 @@ it('GetState on an unknown store is INVALID_ARGUMENT with ErrorInfo DAPR_STATE_N
         '@type': 'type.googleapis.com/google.rpc.ErrorInfo',
         reason: 'DAPR_STATE_NOT_FOUND',
         domain: 'dapr.io',
-        metadata: { appID: p.appId },
       },
     ]);
   } finally {

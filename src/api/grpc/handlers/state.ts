@@ -1,8 +1,8 @@
 import { Errors } from '../../../errors/catalogue.js';
 import type { Consistency, StateOptions } from '../../../components/state/interface.js';
-import { mediaType } from '../../../messaging/cloudevent.js';
 import type { DeleteInput, StateApi, StateItemInput, TransactionInput } from '../../universal/state.js';
 import { rpc, type UnaryRpc } from '../server.js';
+import { checkSaveKeys, grpcState } from './state-errors.js';
 
 /** `common.v1.StateOptions`, enums by name. */
 interface StateOptionsPb {
@@ -53,23 +53,26 @@ interface QueryStateRequest {
   metadata: Record<string, string>;
 }
 
-/** gRPC adapter of the state API (§1 of the reference): message shaping only. */
+/**
+ * gRPC adapter of the state API (§1 of the reference): message shaping, and errors as daprd's gRPC
+ * API shapes them (state-errors.ts).
+ */
 export function stateRpcs(api: StateApi): Record<string, UnaryRpc> {
-  return {
-    QueryStateAlpha1: rpc(async (req: QueryStateRequest) => {
+  const rpcs: Record<string, (req: never) => Promise<unknown>> = {
+    QueryStateAlpha1: async (req: QueryStateRequest) => {
       const out = await api.query(req.storeName, req.query, req.metadata);
       return {
         results: out.results.map((r) => ({ key: r.key, data: r.data, etag: r.etag ?? '', error: '' })),
         token: out.token ?? '',
         metadata: {},
       };
-    }),
-    GetState: rpc(async (req: GetStateRequest) => {
-      const item = await api.get(req.storeName, req.key, req.metadata, consistency(req.consistency));
+    },
+    GetState: async (req: GetStateRequest) => {
+      const item = await api.get(req.storeName, req.key, req.metadata, consistency(req.consistency), true);
       if (!item) return {};
       return { data: item.data, etag: item.etag ?? '', metadata: item.metadata ?? {} };
-    }),
-    GetBulkState: rpc(async (req: GetBulkStateRequest) => {
+    },
+    GetBulkState: async (req: GetBulkStateRequest) => {
       const items = await api.getBulk(req.storeName, req.keys, req.parallelism, req.metadata);
       return {
         items: items.map((i) => ({
@@ -80,37 +83,50 @@ export function stateRpcs(api: StateApi): Record<string, UnaryRpc> {
           metadata: i.metadata ?? {},
         })),
       };
-    }),
-    SaveState: rpc(async (req: { storeName: string; states: StateItemPb[] }) => {
+    },
+    SaveState: async (req: { storeName: string; states: StateItemPb[] }) => {
       api.store(req.storeName);
+      checkSaveKeys(
+        req.storeName,
+        req.states.map((s) => s.key),
+      );
       await api.save(req.storeName, req.states.map(toStateItem));
       return {};
-    }),
-    DeleteState: rpc(async (req: DeleteStateRequest) => {
-      await api.delete(req.storeName, {
+    },
+    DeleteState: async (req: DeleteStateRequest) => {
+      const input = {
         key: req.key,
         etag: req.etag ? req.etag.value : undefined,
         metadata: req.metadata,
         options: options(req.options),
-      });
+      };
+      await api.delete(req.storeName, input, true);
       return {};
-    }),
-    DeleteBulkState: rpc(async (req: { storeName: string; states: StateItemPb[] }) => {
+    },
+    DeleteBulkState: async (req: { storeName: string; states: StateItemPb[] }) => {
       await api.deleteBulk(req.storeName, req.states.map(toDeleteItem));
       return {};
-    }),
-    ExecuteStateTransaction: rpc(async (req: ExecuteStateTransactionRequest) => {
+    },
+    ExecuteStateTransaction: async (req: ExecuteStateTransactionRequest) => {
       api.store(req.storeName);
       const operations: TransactionInput[] = req.operations.map((op) => {
         if (!op.request) return { operation: op.operationType };
-        if (op.operationType === 'upsert') return { operation: 'upsert', request: toStateItem(op.request) };
+        // daprd hands a transaction's values to the store as the bytes sent (no JSON decoding).
+        if (op.operationType === 'upsert')
+          return {
+            operation: 'upsert',
+            request: { ...toDeleteItem(op.request), value: op.request.value, isBinary: true },
+          };
         if (op.operationType === 'delete') return { operation: 'delete', request: toDeleteItem(op.request) };
         throw Errors.stateNotSupportedOperation(op.operationType);
       });
       await api.transaction(req.storeName, operations, req.metadata);
       return {};
-    }),
+    },
   };
+  const out: Record<string, UnaryRpc> = {};
+  for (const [name, fn] of Object.entries(rpcs)) out[name] = rpc(grpcState(fn));
+  return out;
 }
 
 /**
@@ -120,7 +136,8 @@ export function stateRpcs(api: StateApi): Record<string, UnaryRpc> {
  */
 function toStateItem(s: StateItemPb): StateItemInput {
   const contentType = s.metadata.contentType as string | undefined;
-  const json = contentType !== undefined && mediaType(contentType) === 'application/json';
+  // daprd compares the metadata value with "application/json" exactly (grpc.go SaveState).
+  const json = contentType === 'application/json';
   return {
     key: s.key,
     value: json ? jsonValue(s.value) : s.value,
