@@ -1,4 +1,6 @@
 import type { Metadata } from '@grpc/grpc-js';
+import { Errors } from '../../../errors/catalogue.js';
+import { isDaprError } from '../../../errors/dapr-error.js';
 import type { PubSubApi } from '../../universal/pubsub.js';
 import { rpc, type UnaryRpc } from '../server.js';
 
@@ -18,11 +20,13 @@ interface BulkPublishRequest {
 }
 
 /**
- * gRPC adapter of publish and bulk publish (§3.1, §3.3). A bulk publish that partly failed is
- * not an error on gRPC: the response lists the failed entries.
+ * gRPC adapter of publish and bulk publish (§3.1, §3.3). As in daprd (grpc.go bulkPublishEvent),
+ * a bulk publish with any failed entry is an error (INTERNAL, ERR_PUBSUB_PUBLISH_MESSAGE with the
+ * first failure), not a response listing them; `failedEntries` is empty on success.
  */
 export function pubsubRpcs(api: PubSubApi): Record<string, UnaryRpc> {
   const bulk = rpc(async (req: BulkPublishRequest, { metadata }) => {
+    checkTarget(api, req);
     const failed = await api.bulkPublish({
       pubsubName: req.pubsubName,
       topic: req.topic,
@@ -35,10 +39,12 @@ export function pubsubRpcs(api: PubSubApi): Record<string, UnaryRpc> {
       metadata: req.metadata,
       ...trace(metadata),
     });
-    return { failedEntries: failed.map((f) => ({ entryId: f.entryId, error: f.error })) };
+    if (failed.length > 0) throw Errors.pubsubPublishMessage(req.topic, req.pubsubName, failed[0].error);
+    return { failedEntries: [] };
   });
   return {
     PublishEvent: rpc(async (req: PublishEventRequest, { metadata }) => {
+      checkTarget(api, req);
       await api.publish({
         pubsubName: req.pubsubName,
         topic: req.topic,
@@ -52,6 +58,23 @@ export function pubsubRpcs(api: PubSubApi): Record<string, UnaryRpc> {
     BulkPublishEvent: bulk,
     BulkPublishEventAlpha1: bulk,
   };
+}
+
+/**
+ * The pubsub and topic checks, as daprd's gRPC API makes them: the not-found error carries no
+ * request metadata there (over HTTP it does).
+ */
+function checkTarget(
+  api: PubSubApi,
+  req: { pubsubName: string; topic: string; metadata: Record<string, string> },
+) {
+  try {
+    api.target(req.pubsubName, req.topic, req.metadata);
+  } catch (err) {
+    if (isDaprError(err) && err.errorCode === 'ERR_PUBSUB_NOT_FOUND')
+      throw Errors.pubsubNotFound(req.pubsubName, null);
+    throw err;
+  }
 }
 
 /** W3C trace context from the call metadata. */
