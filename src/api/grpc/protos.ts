@@ -96,7 +96,7 @@ export function daprProtos(): DaprProtos {
   ] as ServiceDefinition;
   cached = {
     dapr: withStableJobNames(service('Dapr')),
-    appCallback: service('AppCallback'),
+    appCallback: withStableJobEvent(service('AppCallback'), service('AppCallbackAlpha')),
     appCallbackAlpha: service('AppCallbackAlpha'),
     appCallbackHealthCheck: service('AppCallbackHealthCheck'),
     health,
@@ -122,6 +122,21 @@ function withStableJobNames(dapr: ServiceDefinition): ServiceDefinition {
     };
   }
   return out as ServiceDefinition;
+}
+
+/**
+ * With the stable Jobs API, daprd triggers jobs on `AppCallback.OnJobEvent` first and falls back
+ * to `AppCallbackAlpha.OnJobEventAlpha1` when the app answers UNIMPLEMENTED; the stable RPC takes
+ * the alpha's messages, which the `.proto` files of `@dapr/dapr` 3.18 carry alone.
+ */
+function withStableJobEvent(appCallback: ServiceDefinition, alpha: ServiceDefinition): ServiceDefinition {
+  if (appCallback.OnJobEvent || !alpha.OnJobEventAlpha1) return appCallback;
+  const onJobEvent: MethodDefinition<unknown, unknown> = {
+    ...alpha.OnJobEventAlpha1,
+    path: `/${PACKAGE}.AppCallback/OnJobEvent`,
+    originalName: 'onJobEvent',
+  };
+  return { ...appCallback, OnJobEvent: onJobEvent } as ServiceDefinition;
 }
 
 /** `grpc/health/v1/health.proto` as a protobufjs descriptor (the file is not in `@dapr/dapr`). */

@@ -1,29 +1,38 @@
+import { status as Code } from '@grpc/grpc-js';
 import type { Logger } from '../../diagnostics/logger.js';
 import { toAny } from '../../api/grpc/handlers/jobs.js';
 import type { JobTrigger } from '../../scheduler/engine.js';
 import { grpcCodeOf, type GrpcAppChannel } from './channel.js';
 
 /**
- * Triggers jobs on a gRPC app: `AppCallbackAlpha.OnJobEventAlpha1` with the job's name, its data
- * as the stored `Any` (JSON data as `google.protobuf.Value`), method `job/<name>` and an HTTP
- * extension of POST, as daprd's gRPC channel sends it. OK is delivered; any error is a failure
- * handled by the job's failure policy.
+ * Triggers jobs on a gRPC app as daprd's gRPC channel does: `AppCallback.OnJobEvent`, falling back
+ * to `AppCallbackAlpha.OnJobEventAlpha1` when the app answers UNIMPLEMENTED, with the job's name,
+ * its data as the stored `Any` (JSON data as `google.protobuf.Value`), the data's type URL as
+ * content type, method `job/<name>` and an HTTP extension of POST. OK is delivered; any error is
+ * a failure handled by the job's failure policy.
  */
 export function grpcJobTrigger(channel: GrpcAppChannel, logger: Logger): JobTrigger {
+  let stable = true;
   return async (job, signal) => {
+    const data = job.data ? toAny(job.data) : null;
+    const request = {
+      name: job.name,
+      data,
+      method: `job/${job.name}`,
+      contentType: data?.type_url ?? '',
+      httpExtension: { verb: 'POST', querystring: '' },
+    };
     try {
-      await channel.call(
-        'appCallbackAlpha',
-        'OnJobEventAlpha1',
-        {
-          name: job.name,
-          data: job.data ? toAny(job.data) : null,
-          method: `job/${job.name}`,
-          contentType: 'application/json',
-          httpExtension: { verb: 'POST', querystring: '' },
-        },
-        { signal },
-      );
+      if (stable) {
+        try {
+          await channel.call('appCallback', 'OnJobEvent', request, { signal });
+          return 'success';
+        } catch (err) {
+          if (grpcCodeOf(err) !== Code.UNIMPLEMENTED) throw err;
+          stable = false;
+        }
+      }
+      await channel.call('appCallbackAlpha', 'OnJobEventAlpha1', request, { signal });
       return 'success';
     } catch (err) {
       logger.error(
