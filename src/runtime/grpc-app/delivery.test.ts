@@ -118,6 +118,36 @@ describe('GrpcAppDelivery', () => {
     expect(await connect(none.port).listSubscriptions()).toEqual([]);
   });
 
+  it('bulk: the request and call metadata carry the pubsub name, as daprd bulk messages do', async () => {
+    const seen: Record<string, unknown>[] = [];
+    const a = await app({
+      OnBulkTopicEvent: (call, cb) => {
+        seen.push({ ...call.request, md: call.metadata.getMap() });
+        const entries = call.request.entries as { entryId: string }[];
+        cb(null, { statuses: entries.map((e) => ({ entryId: e.entryId, status: 'SUCCESS' })) });
+      },
+    });
+    cleanup.push(() => a.server.forceShutdown());
+    const statuses = await connect(a.port).deliverBulk({
+      pubsubName: 'ps',
+      topic: 'orders',
+      path: '/bulk',
+      rawPayload: false,
+      entries: [
+        { entryId: 'a', event, data: Buffer.from(JSON.stringify(event)), contentType: '', metadata: {} },
+      ],
+    });
+    expect([...statuses]).toEqual([['a', 'SUCCESS']]);
+    expect(seen[0]).toMatchObject({
+      topic: 'orders',
+      pubsubName: 'ps',
+      path: '/bulk',
+      type: 'com.dapr.event.sent.bulk',
+      metadata: { pubsubName: 'ps' },
+    });
+    expect(seen[0].md).toMatchObject({ pubsubname: 'ps' });
+  });
+
   it('health checks through AppCallbackHealthCheck', async () => {
     const up = await app({}, (_call, cb) => cb(null, {}));
     const down = await app({});

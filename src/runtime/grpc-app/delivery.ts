@@ -65,6 +65,7 @@ export class GrpcAppDelivery implements AppDelivery {
   }
 
   async deliverBulk(req: BulkEventDelivery): Promise<Map<string, string>> {
+    const metadata = { pubsubName: req.pubsubName };
     const request = {
       id: randomUUID(),
       entries: req.entries.map((e) =>
@@ -77,7 +78,8 @@ export class GrpcAppDelivery implements AppDelivery {
               metadata: e.metadata,
             },
       ),
-      metadata: {},
+      // daprd's bulk message metadata (the pubsub's name), also sent as the call's metadata.
+      metadata,
       topic: req.topic,
       pubsubName: req.pubsubName,
       type: 'com.dapr.event.sent.bulk',
@@ -85,7 +87,7 @@ export class GrpcAppDelivery implements AppDelivery {
     };
     let res: { statuses: { entryId: string; status: string | number }[] };
     try {
-      res = await this.bulk(request, req.signal);
+      res = await this.bulk(request, metadata, req.signal);
     } catch (err) {
       if (grpcCodeOf(err) !== Code.UNIMPLEMENTED) throw err;
       return new Map(req.entries.map((e) => [e.entryId, 'DROP']));
@@ -93,17 +95,20 @@ export class GrpcAppDelivery implements AppDelivery {
     return new Map(res.statuses.map((s) => [s.entryId, String(s.status)]));
   }
 
-  private async bulk(request: object, signal: AbortSignal | undefined) {
+  private async bulk(request: object, metadata: Record<string, string>, signal: AbortSignal | undefined) {
     type Res = { statuses: { entryId: string; status: string | number }[] };
     if (this.bulkMethod === 'OnBulkTopicEvent') {
       try {
-        return await this.channel.call<Res>('appCallback', 'OnBulkTopicEvent', request, { signal });
+        return await this.channel.call<Res>('appCallback', 'OnBulkTopicEvent', request, { metadata, signal });
       } catch (err) {
         if (grpcCodeOf(err) !== Code.UNIMPLEMENTED) throw err;
         this.bulkMethod = 'OnBulkTopicEventAlpha1';
       }
     }
-    return this.channel.call<Res>('appCallbackAlpha', 'OnBulkTopicEventAlpha1', request, { signal });
+    return this.channel.call<Res>('appCallbackAlpha', 'OnBulkTopicEventAlpha1', request, {
+      metadata,
+      signal,
+    });
   }
 
   /**
