@@ -64,15 +64,18 @@ describe('GrpcAppDelivery', () => {
       topic: 'orders',
       path: '/orders',
       event,
-      metadata: { 'x-key': 'v', 'bad key': 'x' },
+      metadata: { 'x-key': 'v', 'bad key': 'x', 'Content-Type': 'text/plain', 'content-length': '2' },
     };
     const outcomes = [];
     for (let i = 0; i < 4; i++) outcomes.push((await d.deliverEvent(req)).outcome);
     expect(outcomes).toEqual(['SUCCESS', 'RETRY', 'DROP', 'RETRY']);
     expect(seen[0]).toMatchObject({ id: 'e1', topic: 'orders', pubsubName: 'ps', path: '/orders' });
     expect((seen[0].data as Buffer).toString()).toBe('hi');
-    expect(seen[0].md).toMatchObject({ 'x-key': 'v', 'dapr-api-token': 'app-secret' });
+    // The message metadata plus the pubsub's name, without content type/length (daprd's
+    // WithCustomGRPCMetadata of the subscribed message's metadata).
+    expect(seen[0].md).toMatchObject({ 'x-key': 'v', pubsubname: 'ps', 'dapr-api-token': 'app-secret' });
     expect(seen[0].md).not.toHaveProperty('bad key');
+    expect(seen[0].md).not.toHaveProperty('content-length');
   });
 
   it('UNIMPLEMENTED OnTopicEvent drops; other errors reject (retried by the caller)', async () => {

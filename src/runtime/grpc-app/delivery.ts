@@ -42,8 +42,11 @@ export class GrpcAppDelivery implements AppDelivery {
   async deliverEvent(req: EventDelivery): Promise<DeliveryResult> {
     const { event } = req;
     const { traceparent, tracestate } = traceContext(req);
+    // daprd sends the message metadata (with the pubsub's name added, and without content type
+    // or length, which the CloudEvent carries) as the call's metadata.
     const metadata = {
-      ...req.metadata,
+      ...withoutContentHeaders(req.metadata),
+      pubsubName: req.pubsubName,
       ...(traceparent ? { traceparent } : {}),
       ...(tracestate ? { tracestate } : {}),
     };
@@ -148,6 +151,15 @@ export class GrpcAppDelivery implements AppDelivery {
       return false;
     }
   }
+}
+
+function withoutContentHeaders(md: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(md)) {
+    const key = k.toLowerCase();
+    if (key !== 'content-type' && key !== 'content-length') out[k] = v;
+  }
+  return out;
 }
 
 function toSpec(s: TopicSubscriptionPb, source: string): SubscriptionSpec {
