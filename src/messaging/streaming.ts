@@ -20,9 +20,10 @@ export interface StreamingSubscriptionsOptions {
 }
 
 interface Live {
+  key: string;
   spec: SubscriptionSpec;
   sub?: Subscription;
-  /** Set once the stream ended: a new stream for the same topic waits for it. */
+  /** Set once the stream ended: a new stream for the same topic waits for it to let go. */
   closing?: Promise<void>;
 }
 
@@ -36,10 +37,11 @@ export interface StreamingHandle {
  * Streaming subscriptions (`SubscribeTopicEventsAlpha1`): the app opens a stream instead of
  * declaring a route, and the stream is where events go. Each one runs through the same delivery
  * code as declarative and programmatic subscriptions (inbound retries, dead letters, nothing acked
- * before SUCCESS); one stream per pub/sub and topic, as in daprd.
+ * before SUCCESS). As in daprd since 1.16, a topic may have several streams at once, each with its
+ * own subscription to the broker (each stream gets what the broker gives that subscription).
  */
 export class StreamingSubscriptions {
-  private readonly live = new Map<string, Live>();
+  private readonly live = new Set<Live>();
   private readonly log: Logger;
 
   constructor(private readonly opts: StreamingSubscriptionsOptions) {
@@ -54,11 +56,9 @@ export class StreamingSubscriptions {
     if (!topicScopes(pubsub.metadata, this.opts.appId).canSubscribe(spec.topic))
       throw Errors.pubsubForbidden(spec.topic, spec.pubsubName, this.opts.appId);
     // A stream that just dropped may still be letting go of its messages: a reconnect waits for it.
-    await this.live.get(key)?.closing;
-    if (this.live.has(key))
-      throw Errors.badRequest(`already subscribed to pubsub "${spec.pubsubName}" topic "${spec.topic}"`);
-    const entry: Live = { spec };
-    this.live.set(key, entry);
+    await Promise.all([...this.live].filter((l) => l.key === key && l.closing).map((l) => l.closing));
+    const entry: Live = { key, spec };
+    this.live.add(entry);
     const deps: SubscriberDeps = {
       pubsub,
       app,
@@ -73,7 +73,7 @@ export class StreamingSubscriptions {
         createMessageHandler(spec, deps),
       );
     } catch (err) {
-      this.live.delete(key);
+      this.live.delete(entry);
       throw err;
     }
     this.log.info(`Subscribing to pubsub '${spec.pubsubName}' topic '${spec.topic}'`);
@@ -81,7 +81,7 @@ export class StreamingSubscriptions {
       close: () =>
         (entry.closing ??= (async () => {
           await entry.sub?.close();
-          if (this.live.get(key) === entry) this.live.delete(key);
+          this.live.delete(entry);
           this.log.info(`Unsubscribed from pubsub '${spec.pubsubName}' topic '${spec.topic}'`);
         })()),
     };
@@ -89,12 +89,12 @@ export class StreamingSubscriptions {
 
   /** The open streaming subscriptions, for the metadata API. */
   list(): SubscriptionSpec[] {
-    return [...this.live.values()].map((l) => l.spec);
+    return [...this.live].map((l) => l.spec);
   }
 
   /** Closes every streaming subscription (the streams themselves are ended by the API server). */
   async close(): Promise<void> {
-    const all = [...this.live.values()];
+    const all = [...this.live];
     this.live.clear();
     await Promise.allSettled(all.map((l) => l.sub?.close()));
   }

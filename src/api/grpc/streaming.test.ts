@@ -167,12 +167,20 @@ spec:
     expect(acked).toEqual(Array.from({ length: 50 }, (_, i) => ({ seq: i })));
   });
 
-  it('one stream per topic; unknown pub/sub fails the stream', async () => {
+  it('several streams on one topic (daprd 1.16+): each has its own subscription; unknown pub/sub fails', async () => {
     const c = await start({ type: 'pubsub.in-memory' });
-    const app = new StreamApp(c, { pubsubName: 'pubsub', topic: 'solo' });
-    await app.ready;
-    const again = new StreamApp(c, { pubsubName: 'pubsub', topic: 'solo' });
-    expect(await again.ended).toMatchObject({ code: Code.INVALID_ARGUMENT });
+    const apps = [0, 1, 2].map(() => new StreamApp(c, { pubsubName: 'pubsub', topic: 'shared' }));
+    await Promise.all(apps.map((a) => a.ready));
+    const md = await c.call<{ subscriptions: { topic: string; type: string }[] }>('GetMetadata', {});
+    expect(md.subscriptions.filter((s) => s.topic === 'shared' && s.type === 'STREAMING')).toHaveLength(3);
+    for (let i = 0; i < 5; i++) await publish(c, 'shared', { i });
+    // The in-memory broker gives every subscription every event.
+    await until(() => apps.every((a) => a.events.length === 5));
+    for (const a of apps) expect(a.data()).toEqual([0, 1, 2, 3, 4].map((i) => ({ i })));
+    apps[0].stream.end();
+    await apps[0].ended;
+    await publish(c, 'shared', { i: 5 });
+    await until(() => apps[1].events.length === 6 && apps[2].events.length === 6);
     const unknown = new StreamApp(c, { pubsubName: 'nope', topic: 'solo' });
     expect(await unknown.ended).toMatchObject({
       code: Code.INVALID_ARGUMENT,
