@@ -188,6 +188,21 @@ spec:
     });
   });
 
+  it("a bad first or later message ends the stream with UNKNOWN and daprd's text", async () => {
+    const c = await start({ type: 'pubsub.in-memory' });
+    const noTopic = new StreamApp(c, { pubsubName: 'pubsub', topic: '' });
+    expect(await noTopic.ended).toMatchObject({ code: Code.UNKNOWN, details: 'topic is required' });
+    const noPubsub = new StreamApp(c, { pubsubName: '', topic: 't' });
+    expect(await noPubsub.ended).toMatchObject({ code: Code.UNKNOWN, details: 'pubsubName is required' });
+    const twice = new StreamApp(c, { pubsubName: 'pubsub', topic: 't' });
+    await twice.ready;
+    twice.stream.write({ initialRequest: { pubsubName: 'pubsub', topic: 't' } });
+    expect(await twice.ended).toMatchObject({
+      code: Code.UNKNOWN,
+      details: 'duplicate initial request received',
+    });
+  });
+
   it('closing the runtime ends open streams', async () => {
     const c = await start({ type: 'pubsub.in-memory' });
     const app = new StreamApp(c, { pubsubName: 'pubsub', topic: 'bye' });

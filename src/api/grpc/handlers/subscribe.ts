@@ -1,5 +1,5 @@
 import type { ServerDuplexStream } from '@grpc/grpc-js';
-import { Errors } from '../../../errors/catalogue.js';
+import { DaprError, GrpcCode } from '../../../errors/dapr-error.js';
 import type { AppDelivery, DeliveryResult, EventDelivery } from '../../../messaging/delivery/app-delivery.js';
 import { topicEventRequest } from '../../../messaging/delivery/grpc-envelope.js';
 import type { StreamingHandle, StreamingSubscriptions } from '../../../messaging/streaming.js';
@@ -89,7 +89,7 @@ class TopicEventStream implements AppDelivery {
     }
     const processed = msg.eventProcessed;
     if (msg.subscribeTopicEventsRequestType !== 'eventProcessed' || !processed)
-      return this.fail(Errors.badRequest('duplicate initial request received'));
+      return this.fail(streamError('duplicate initial request received'));
     const list = this.waiting.get(processed.id);
     const waiter = list?.shift();
     if (list && list.length === 0) this.waiting.delete(processed.id);
@@ -97,9 +97,9 @@ class TopicEventStream implements AppDelivery {
   }
 
   private async start(init: StreamRequestPb['initialRequest']): Promise<void> {
-    if (!init) return this.fail(Errors.badRequest('initial request is required'));
-    if (!init.pubsubName) return this.fail(Errors.badRequest('pubsubName is required'));
-    if (!init.topic) return this.fail(Errors.badRequest('topic is required'));
+    if (!init) return this.fail(streamError('initial request is required'));
+    if (!init.pubsubName) return this.fail(streamError('pubsubName is required'));
+    if (!init.topic) return this.fail(streamError('topic is required'));
     const spec: SubscriptionSpec = {
       source: STREAMING_SOURCE,
       type: 'STREAMING',
@@ -140,6 +140,16 @@ class TopicEventStream implements AppDelivery {
     this.waiting.clear();
     void this.handle?.close();
   }
+}
+
+/** daprd ends the stream with a plain Go error for a bad request: gRPC code Unknown. */
+function streamError(message: string): DaprError {
+  return new DaprError({
+    errorCode: 'ERR_BAD_REQUEST',
+    httpStatus: 400,
+    grpcCode: GrpcCode.UNKNOWN,
+    message,
+  });
 }
 
 /** `TopicEventResponseStatus` as the delivery code reads it; an unknown value is retried. */
