@@ -50,7 +50,9 @@ export class MetadataApi {
   }
 
   /** Ephemeral attributes (PUT /v1.0/metadata/{key}); shown under `extended`. */
+  /** An empty key is ignored, as daprd's SetMetadata does. */
   set(key: string, value: string): void {
+    if (key === '') return;
     this.attributes.set(key, value);
   }
 
