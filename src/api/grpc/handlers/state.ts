@@ -1,7 +1,9 @@
 import { Errors } from '../../../errors/catalogue.js';
+import { DaprError, GrpcCode } from '../../../errors/dapr-error.js';
 import type { Consistency, StateOptions } from '../../../components/state/interface.js';
 import type { DeleteInput, StateApi, StateItemInput, TransactionInput } from '../../universal/state.js';
 import { rpc, type UnaryRpc } from '../server.js';
+import { goMarshal } from './go-json.js';
 import { checkSaveKeys, grpcState } from './state-errors.js';
 
 /** `common.v1.StateOptions`, enums by name. */
@@ -158,13 +160,23 @@ function toDeleteItem(s: StateItemPb): DeleteInput {
   };
 }
 
-/** JSON bytes as daprd re-encodes them (json.Unmarshal then json.Marshal): compact, or a 400. */
+/**
+ * JSON bytes as daprd re-encodes them (json.Unmarshal into any, then the store marshals it: see
+ * go-json.ts). Invalid JSON is the decoder's plain error: gRPC Unknown.
+ */
 function jsonValue(value: Buffer): Buffer {
+  let parsed: unknown;
   try {
-    return Buffer.from(JSON.stringify(JSON.parse(value.toString('utf8'))));
+    parsed = JSON.parse(value.toString('utf8'));
   } catch (err) {
-    throw Errors.malformedRequest((err as Error).message);
+    throw new DaprError({
+      errorCode: 'ERR_MALFORMED_REQUEST',
+      httpStatus: 400,
+      grpcCode: GrpcCode.UNKNOWN,
+      message: (err as Error).message,
+    });
   }
+  return Buffer.from(goMarshal(parsed));
 }
 
 function options(o: StateOptionsPb | null): StateOptions {
