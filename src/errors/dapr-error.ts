@@ -24,8 +24,7 @@ export type ErrorDetail =
   | {
       '@type': 'type.googleapis.com/google.rpc.ErrorInfo';
       domain: string;
-      /** `null` where daprd's builder got a nil map (Go writes `"metadata":null`). */
-      metadata?: Record<string, string> | null;
+      metadata?: Record<string, string>;
       reason: string;
     }
   | {
@@ -92,25 +91,22 @@ export class DaprError extends Error {
 
 /**
  * A detail as dapr/kit's `JSONErrorValue` writes it: a Go map through `json.Marshal`, so its keys
- * come out sorted, and an ErrorInfo without metadata has `"metadata":null` (a nil Go map).
+ * (and an ErrorInfo's metadata keys) come out sorted, and an ErrorInfo without metadata has
+ * `"metadata":null` (a nil Go map).
  */
 function httpDetail(d: ErrorDetail): Record<string, unknown> {
-  const src: Record<string, unknown> =
-    d['@type'] === 'type.googleapis.com/google.rpc.ErrorInfo' ? { metadata: null, ...d } : { ...d };
-  const out: Record<string, unknown> = {};
-  for (const k of Object.keys(src).sort()) out[k] = src[k];
-  return out;
+  const src: Record<string, unknown> = { ...d };
+  if (d['@type'] === 'type.googleapis.com/google.rpc.ErrorInfo')
+    src.metadata = d.metadata ? sortedKeys(d.metadata) : null;
+  return sortedKeys(src);
 }
 
-/**
- * An ErrorInfo detail in the `dapr.io` domain. Keys (and metadata keys) in the order Go's
- * encoding/json writes daprd's map: sorted.
- */
+/** An ErrorInfo detail in the `dapr.io` domain; `null` metadata is daprd's nil map (none). */
 export function errorInfo(reason: string, metadata?: Record<string, string> | null): ErrorDetail {
   return {
     '@type': 'type.googleapis.com/google.rpc.ErrorInfo',
     domain: 'dapr.io',
-    ...(metadata === undefined ? {} : { metadata: metadata === null ? null : sortedKeys(metadata) }),
+    ...(metadata ? { metadata } : {}),
     reason,
   };
 }
@@ -125,7 +121,8 @@ export function resourceInfo(resourceType: string, resourceName: string, descrip
   };
 }
 
-function sortedKeys(m: Record<string, string>): Record<string, string> {
+/** The object with its keys sorted, as Go writes a map. */
+function sortedKeys<T>(m: Record<string, T>): Record<string, T> {
   return Object.fromEntries(Object.entries(m).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
