@@ -31,8 +31,3 @@ export function stringifyPrecise(value: unknown): string {
   if (text === undefined) throw new TypeError('value has no JSON representation');
   return text;
 }
-
-/** The value with the numbers of `parsePrecise` as JSON.parse gives them (plain JS values). */
-export function toPlain<T>(value: T): T {
-  return JSON.parse(stringifyPrecise(value)) as T;
-}
