@@ -108,12 +108,10 @@ export class PubSubApi {
     const p = this.target(input.pubsubName, input.topic, input.metadata);
     // As daprd: only the request's rawPayload decides (an entry's own is passed on, not read).
     const raw = rawPayload(p.name, input.metadata);
-    const seen = new Set<string>();
+    const checkEntryId = entryIdCheck(input.topic, p.name, this.ctx.appId);
     const trace = traceOf(input);
     const entries: BulkPublishEntry[] = input.entries.map((e) => {
-      if (!e.entryId || seen.has(e.entryId))
-        throw Errors.pubsubMarshalEvents(input.topic, p.name, this.ctx.appId, ENTRY_ID_ERROR);
-      seen.add(e.entryId);
+      checkEntryId(e.entryId);
       const metadata = { ...input.metadata, ...(e.metadata ?? {}) };
       return {
         entryId: e.entryId,
@@ -221,8 +219,23 @@ function traceOf(input: { traceparent?: string; tracestate?: string }): {
   return input.traceparent ? input : { traceparent: unsampledTraceparent(), tracestate: input.tracestate };
 }
 
-/** daprd's error for a bulk entry without an `entryId` or with one already used. */
-export const ENTRY_ID_ERROR = 'entryId is duplicated or not present for entry';
+/**
+ * The check each entry of one bulk publish passes in turn: an `entryId` present and not used by an
+ * earlier entry, or daprd's marshal error.
+ */
+export function entryIdCheck(topic: string, pubsubName: string, appId: string): (entryId: string) => void {
+  const seen = new Set<string>();
+  return (entryId) => {
+    if (!entryId || seen.has(entryId))
+      throw Errors.pubsubMarshalEvents(
+        topic,
+        pubsubName,
+        appId,
+        'entryId is duplicated or not present for entry',
+      );
+    seen.add(entryId);
+  };
+}
 
 /** `rawPayload` (exact key) must be a Go boolean; anything else is a request metadata error (400). */
 export function rawPayload(pubsubName: string, metadata: Record<string, string>): boolean {

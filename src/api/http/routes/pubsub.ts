@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { Errors } from '../../../errors/catalogue.js';
 import { errorMessage, isDaprError } from '../../../errors/dapr-error.js';
-import { ENTRY_ID_ERROR, rawPayload, type PubSubApi } from '../../universal/pubsub.js';
+import { entryIdCheck, rawPayload, type PubSubApi } from '../../universal/pubsub.js';
 import { decodeBody, decodeEntry } from './bulk-publish-body.js';
 import { bulkEventBytes } from '../../../messaging/bulk-event.js';
 import { isCloudEventJson, isJson } from '../../../messaging/content-type.js';
@@ -53,7 +53,7 @@ export function pubsubRoutes(api: PubSubApi): Route[] {
       throw unmarshal(readError(err));
     });
     const decoded = decodeBody(raw, unmarshal);
-    const seen = new Set<string>();
+    const checkEntryId = entryIdCheck(topic, pubsubName, api.appId);
     const entries = decoded.entries.map((raw: unknown, i) => {
       const e = decodeEntry(raw, unmarshal, decoded.precise?.[i]);
       // daprd converts the event first (no default content type), then checks the entryId.
@@ -67,9 +67,7 @@ export function pubsubRoutes(api: PubSubApi): Route[] {
         ? () => Buffer.from(stringifyPrecise(precise.value ?? null))
         : () => bulkEventBytes(e.event, contentType, topic, pubsubName, api.appId);
       const event = json ? convert : convert();
-      if (!e.entryId || seen.has(e.entryId))
-        throw Errors.pubsubMarshalEvents(topic, pubsubName, api.appId, ENTRY_ID_ERROR);
-      seen.add(e.entryId);
+      checkEntryId(e.entryId);
       return {
         entryId: e.entryId,
         contentType,
