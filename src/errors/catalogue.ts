@@ -376,12 +376,7 @@ export const Errors = {
   pubsubBulkPublishFailed: (topic: string, pubsub: string, failed: { entryId: string; error: string }[]) => {
     const e = Errors.pubsubPublishMessage(topic, pubsub, failed[0]?.error ?? 'bulk publish failed');
     const body = { failedEntries: failed, errorCode: 'ERR_PUBSUB_PUBLISH_MESSAGE' };
-    return new DaprError({
-      errorCode: e.errorCode,
-      httpStatus: e.httpStatus,
-      grpcCode: e.grpcCode,
-      message: e.message,
-      details: e.details,
+    return e.with({
       body,
       headers: {
         'metadata.responseData': headerValue(JSON.stringify(body)),

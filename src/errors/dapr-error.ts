@@ -80,6 +80,21 @@ export class DaprError extends Error {
     this.headers = init.headers;
   }
 
+  /** The same error with some of its parts changed. */
+  with(changes: Partial<DaprErrorInit>): DaprError {
+    return new DaprError({
+      errorCode: this.errorCode,
+      httpStatus: this.httpStatus,
+      grpcCode: this.grpcCode,
+      message: this.message,
+      details: this.details,
+      cause: this.cause,
+      body: this.body,
+      headers: this.headers,
+      ...changes,
+    });
+  }
+
   /** The JSON body Dapr writes for this error (HTTP). */
   toJSON(): Record<string, unknown> {
     if (this.body) return this.body;

@@ -22,13 +22,15 @@ const LOOKUP = new Set(['ERR_STATE_STORE_NOT_FOUND', 'ERR_STATE_STORE_NOT_CONFIG
 /** A state API error as daprd's gRPC API answers it. */
 export function grpcStateError(err: unknown): unknown {
   if (!isDaprError(err)) return err;
-  if (BASIC.has(err.errorCode) && !err.details?.length) return withDetails(err, [errorInfo(err.errorCode)]);
+  if (BASIC.has(err.errorCode) && !err.details?.length)
+    return err.with({ details: [errorInfo(err.errorCode)] });
   if (LOOKUP.has(err.errorCode) && err.details?.length === 1) {
     const reason = (err.details[0] as { reason?: string }).reason ?? '';
-    return withDetails(err, [errorInfo(reason)]);
+    return err.with({ details: [errorInfo(reason)] });
   }
   // GetBulkState hands the store's error back unwrapped: a plain Go error is gRPC Unknown.
-  if (err.errorCode === 'ERR_STATE_BULK_GET') return withDetails(err, undefined, GrpcCode.UNKNOWN);
+  if (err.errorCode === 'ERR_STATE_BULK_GET')
+    return err.with({ details: undefined, grpcCode: GrpcCode.UNKNOWN });
   return err;
 }
 
@@ -58,19 +60,4 @@ export function checkSaveKeys(storeName: string, keys: string[]): void {
       });
     if (key.includes(KEY_SEPARATOR)) throw Errors.stateIllegalKey(key, storeName);
   }
-}
-
-function withDetails(
-  e: DaprError,
-  details: DaprError['details'],
-  grpcCode: GrpcCode = e.grpcCode,
-): DaprError {
-  return new DaprError({
-    errorCode: e.errorCode,
-    httpStatus: e.httpStatus,
-    grpcCode,
-    message: e.message,
-    details,
-    cause: e.cause,
-  });
 }
