@@ -1,4 +1,4 @@
-import { Client, credentials, Metadata, type ServiceError } from '@grpc/grpc-js';
+import { Client, credentials, Metadata, status as Code, type ServiceError } from '@grpc/grpc-js';
 import { daprProtos, type DaprProtos } from '../../api/grpc/protos.js';
 
 export interface GrpcAppChannelOptions {
@@ -123,4 +123,30 @@ export class GrpcAppChannel {
 export function grpcCodeOf(err: unknown): number | undefined {
   const code = (err as Partial<ServiceError> | undefined)?.code;
   return typeof code === 'number' ? code : undefined;
+}
+
+/**
+ * An `AppCallback` method with an `AppCallbackAlpha` predecessor, called as daprd's channel calls
+ * it: the stable name first; once the app answers UNIMPLEMENTED, the alpha name from then on.
+ */
+export class StableOrAlphaMethod {
+  private alphaOnly = false;
+
+  constructor(
+    private readonly channel: GrpcAppChannel,
+    private readonly stable: string,
+    private readonly alpha: string,
+  ) {}
+
+  async call<Res>(request: object, opts: AppCallOptions = {}): Promise<Res> {
+    if (!this.alphaOnly) {
+      try {
+        return await this.channel.call<Res>('appCallback', this.stable, request, opts);
+      } catch (err) {
+        if (grpcCodeOf(err) !== Code.UNIMPLEMENTED) throw err;
+        this.alphaOnly = true;
+      }
+    }
+    return this.channel.call<Res>('appCallbackAlpha', this.alpha, request, opts);
+  }
 }

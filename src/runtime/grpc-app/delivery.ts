@@ -11,7 +11,7 @@ import {
 import { cloudEventRequest, topicEventRequest } from '../../messaging/delivery/grpc-envelope.js';
 import { normalizeSubscription } from '../../messaging/subscriptions/normalize.js';
 import type { SubscriptionSpec } from '../../messaging/subscriptions/types.js';
-import { grpcCodeOf, type GrpcAppChannel } from './channel.js';
+import { grpcCodeOf, StableOrAlphaMethod, type GrpcAppChannel } from './channel.js';
 
 /** `runtime.v1.TopicSubscription` as the app lists it. */
 interface TopicSubscriptionPb {
@@ -23,6 +23,11 @@ interface TopicSubscriptionPb {
   bulkSubscribe: { enabled: boolean; maxMessagesCount: number; maxAwaitDurationMs: number } | null;
 }
 
+/** `runtime.v1.TopicEventBulkResponse`. */
+interface BulkResponse {
+  statuses: { entryId: string; status: string | number }[];
+}
+
 export const LIST_SUBSCRIPTIONS_SOURCE = 'AppCallback/ListTopicSubscriptions';
 
 /**
@@ -32,12 +37,14 @@ export const LIST_SUBSCRIPTIONS_SOURCE = 'AppCallback/ListTopicSubscriptions';
  * `…Alpha1` name) for bulk subscriptions, `ListTopicSubscriptions` for programmatic ones.
  */
 export class GrpcAppDelivery implements AppDelivery {
-  private bulkMethod: 'OnBulkTopicEvent' | 'OnBulkTopicEventAlpha1' = 'OnBulkTopicEvent';
+  private readonly bulkMethod: StableOrAlphaMethod;
 
   constructor(
     private readonly channel: GrpcAppChannel,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.bulkMethod = new StableOrAlphaMethod(channel, 'OnBulkTopicEvent', 'OnBulkTopicEventAlpha1');
+  }
 
   async deliverEvent(req: EventDelivery): Promise<DeliveryResult> {
     const { event } = req;
@@ -88,30 +95,14 @@ export class GrpcAppDelivery implements AppDelivery {
       type: 'com.dapr.event.sent.bulk',
       path: req.path,
     };
-    let res: { statuses: { entryId: string; status: string | number }[] };
+    let res: BulkResponse;
     try {
-      res = await this.bulk(request, metadata, req.signal);
+      res = await this.bulkMethod.call<BulkResponse>(request, { metadata, signal: req.signal });
     } catch (err) {
       if (grpcCodeOf(err) !== Code.UNIMPLEMENTED) throw err;
       return new Map(req.entries.map((e) => [e.entryId, 'DROP']));
     }
     return new Map(res.statuses.map((s) => [s.entryId, String(s.status)]));
-  }
-
-  private async bulk(request: object, metadata: Record<string, string>, signal: AbortSignal | undefined) {
-    type Res = { statuses: { entryId: string; status: string | number }[] };
-    if (this.bulkMethod === 'OnBulkTopicEvent') {
-      try {
-        return await this.channel.call<Res>('appCallback', 'OnBulkTopicEvent', request, { metadata, signal });
-      } catch (err) {
-        if (grpcCodeOf(err) !== Code.UNIMPLEMENTED) throw err;
-        this.bulkMethod = 'OnBulkTopicEventAlpha1';
-      }
-    }
-    return this.channel.call<Res>('appCallbackAlpha', 'OnBulkTopicEventAlpha1', request, {
-      metadata,
-      signal,
-    });
   }
 
   /**

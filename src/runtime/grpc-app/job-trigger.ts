@@ -1,8 +1,7 @@
-import { status as Code } from '@grpc/grpc-js';
 import type { Logger } from '../../diagnostics/logger.js';
 import { toAny } from '../../api/grpc/handlers/jobs.js';
 import type { JobTrigger } from '../../scheduler/engine.js';
-import { grpcCodeOf, type GrpcAppChannel } from './channel.js';
+import { grpcCodeOf, StableOrAlphaMethod, type GrpcAppChannel } from './channel.js';
 
 /**
  * Triggers jobs on a gRPC app as daprd's gRPC channel does: `AppCallback.OnJobEvent`, falling back
@@ -12,7 +11,7 @@ import { grpcCodeOf, type GrpcAppChannel } from './channel.js';
  * a failure handled by the job's failure policy.
  */
 export function grpcJobTrigger(channel: GrpcAppChannel, logger: Logger): JobTrigger {
-  let stable = true;
+  const onJobEvent = new StableOrAlphaMethod(channel, 'OnJobEvent', 'OnJobEventAlpha1');
   return async (job, signal) => {
     const data = job.data ? toAny(job.data) : null;
     const request = {
@@ -23,16 +22,7 @@ export function grpcJobTrigger(channel: GrpcAppChannel, logger: Logger): JobTrig
       httpExtension: { verb: 'POST', querystring: '' },
     };
     try {
-      if (stable) {
-        try {
-          await channel.call('appCallback', 'OnJobEvent', request, { signal });
-          return 'success';
-        } catch (err) {
-          if (grpcCodeOf(err) !== Code.UNIMPLEMENTED) throw err;
-          stable = false;
-        }
-      }
-      await channel.call('appCallbackAlpha', 'OnJobEventAlpha1', request, { signal });
+      await onJobEvent.call(request, { signal });
       return 'success';
     } catch (err) {
       logger.error(
