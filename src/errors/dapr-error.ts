@@ -1,3 +1,4 @@
+import { goMap } from '../components/common/go-map.js';
 /** gRPC status codes used by the API (subset of google.rpc.Code). */
 export const GrpcCode = {
   OK: 0,
@@ -112,8 +113,8 @@ export class DaprError extends Error {
 function httpDetail(d: ErrorDetail): Record<string, unknown> {
   const src: Record<string, unknown> = { ...d };
   if (d['@type'] === 'type.googleapis.com/google.rpc.ErrorInfo')
-    src.metadata = d.metadata ? sortedKeys(d.metadata) : null;
-  return sortedKeys(src);
+    src.metadata = d.metadata ? goMap(d.metadata) : null;
+  return goMap(src);
 }
 
 /** An ErrorInfo detail in the `dapr.io` domain; `null` metadata is daprd's nil map (none). */
@@ -134,11 +135,6 @@ export function resourceInfo(resourceType: string, resourceName: string, descrip
     resource_name: resourceName,
     resource_type: resourceType,
   };
-}
-
-/** The object with its keys sorted, as Go writes a map. */
-function sortedKeys<T>(m: Record<string, T>): Record<string, T> {
-  return Object.fromEntries(Object.entries(m).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
 /** A Help detail with one link (dapr/kit's `WithHelpLink`). */

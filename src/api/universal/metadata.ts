@@ -1,6 +1,7 @@
 import type { CompStore } from '../../runtime/compstore.js';
 import type { SubscriptionSpec } from '../../messaging/subscriptions/types.js';
 import { formatGoDuration } from '../../scheduler/duration.js';
+import { goMap } from '../../components/common/go-map.js';
 
 export const RUNTIME_VERSION = '1.18.0';
 
@@ -49,19 +50,20 @@ export class MetadataApi {
     this.enabledFeatures = [...features];
   }
 
-  /** Ephemeral attributes (PUT /v1.0/metadata/{key}); shown under `extended`. */
-  /** An empty key is ignored, as daprd's SetMetadata does. */
+  /**
+   * Ephemeral attributes (PUT /v1.0/metadata/{key}); shown under `extended`. An empty key is
+   * ignored, as daprd's SetMetadata does.
+   */
   set(key: string, value: string): void {
     if (key === '') return;
     this.attributes.set(key, value);
   }
 
   get(): MetadataResponse {
-    // As daprd: the attributes, then daprRuntimeVersion over them; keys sorted as Go writes a map
-    // (and defined as own properties, so no key, not even `__proto__`, is lost).
-    const attributes = new Map(this.attributes).set('daprRuntimeVersion', RUNTIME_VERSION);
-    const extended: Record<string, string> = Object.fromEntries(
-      [...attributes].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+    // As daprd: the attributes, then daprRuntimeVersion over them, as a Go map (no key, not even
+    // `__proto__`, is lost: fromEntries defines own properties).
+    const extended = goMap(
+      Object.fromEntries(new Map(this.attributes).set('daprRuntimeVersion', RUNTIME_VERSION)),
     );
     const app = this.opts.app;
     return {

@@ -1,4 +1,5 @@
 import { Errors } from '../../../errors/catalogue.js';
+import { goMap } from '../../../components/common/go-map.js';
 import type { SecretsApi } from '../../universal/secrets.js';
 import { json, noContent } from '../respond.js';
 import { queryMetadata } from '../request.js';
@@ -48,10 +49,4 @@ export function secretRoutes(api: SecretsApi): Route[] {
       },
     },
   ];
-}
-
-/** A map as Go's encoding/json writes it (daprd answers with Go maps): keys in sorted order. */
-function goMap<V, W = V>(m: Record<string, V>, value?: (v: V) => W): Record<string, V | W> {
-  const keys = Object.keys(m).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  return Object.fromEntries(keys.map((k) => [k, value ? value(m[k]) : m[k]]));
 }
