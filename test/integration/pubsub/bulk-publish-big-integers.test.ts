@@ -1,13 +1,12 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { expectNoContent } from '../../helpers/dapr-http.js';
+import { BIG_NUMBERS_DATA, BIG_NUMBERS_EVENT } from '../../helpers/big-numbers.js';
 import { startPubsubSidecar, type PubsubSidecar } from '../../helpers/pubsub-sidecar.js';
 
 // The events of a bulk publish reach the subscriber with every number as written (64-bit IDs
-// are not rounded), as a single publish does. The body is written by hand: JSON.stringify
-// could not hold these numbers.
-const DATA =
-  '{"id":12345678901234567890,"neg":-98765432109876543210,"f":1.5e300,"pad":"1234567890123456789012"}';
-const EVENT = `{"id":"ev-1","source":"me","type":"t","specversion":"1.0","seq":12345678901234567890,"datacontenttype":"application/json","data":${DATA}}`;
+// are not rounded), as a single publish does.
+const DATA = BIG_NUMBERS_DATA;
+const EVENT = BIG_NUMBERS_EVENT;
 
 let s: PubsubSidecar;
 beforeAll(async () => {

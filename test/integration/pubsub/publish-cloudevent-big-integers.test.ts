@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { TestGrpcClient } from '../../../src/api/grpc/testing.js';
 import { expectNoContent } from '../../helpers/dapr-http.js';
+import { BIG_NUMBERS_DATA, BIG_NUMBERS_EVENT } from '../../helpers/big-numbers.js';
 import { startPubsubSidecar, type PubsubSidecar } from '../../helpers/pubsub-sidecar.js';
 
 // daprd completes a published CloudEvent read with UseNumber (contrib pubsub FromCloudEvent,
 // unmarshalPrecise): every number reaches the subscriber as written, 64-bit IDs included.
-const DATA =
-  '{"id":12345678901234567890,"neg":-98765432109876543210,"f":1.5e300,"pad":"1234567890123456789012"}';
-const EVENT = `{"id":"ev-1","source":"me","type":"t","specversion":"1.0","seq":12345678901234567890,"datacontenttype":"application/json","data":${DATA}}`;
+const DATA = BIG_NUMBERS_DATA;
+const EVENT = BIG_NUMBERS_EVENT;
 
 let s: PubsubSidecar;
 beforeAll(async () => {
