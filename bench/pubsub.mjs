@@ -6,9 +6,11 @@
 // Processes: this orchestrator; bench/lib/pubsub-worker.mjs (the load: the raw client publishing and
 // consuming, or the HTTP publisher to daprts plus the subscriber app, bench/lib/pubsub-app.mjs,
 // that daprts delivers to); `daprts sidecar` (one per broker, with only that broker's component);
-// the brokers. All share the machine's cores.
+// at the fixed rate, the floor sidecar (bench/baseline/pubsub-floor.mjs); the brokers. All share
+// the machine's cores.
 //
-// Two scenarios, the fixed rate first, paths interleaved within each (raw, daprts; the order flips every rep):
+// Two scenarios, the fixed rate first, paths interleaved within each (raw, daprts, floor; the order
+// flips every rep):
 //   rate  RATE msg/s (1000) for DUR s, open loop (a message is sent when due, not when the previous
 //         one was answered) over CONNS HTTP connections: publish latency and publish-to-delivery.
 //   max   CONC publishes in flight (32), and at most BACKLOG (1000) messages published but not yet
@@ -20,8 +22,8 @@
 // ack) has been delivered, or nothing arrived for STALL_S: what is still missing is lost.
 //
 // Env knobs: BROKERS (redis,rabbitmq,kafka,jetstream,mqtt; those not reachable are skipped),
-// REPS (3), DUR seconds per measurement (3; with 3 reps, ~10 s per path and scenario), WARM seconds
-// of warm-up per path (1), RATE (1000), CONNS (16), CONC (32), BACKLOG (1000), PREFETCH (RabbitMQ
+// FLOOR (1; 0 leaves the floor path out), REPS (3), DUR seconds per measurement (3; with 3 reps, ~10 s per path and scenario), WARM seconds
+// of warm-up per path (3: a fresh sidecar's hot path takes ~2 s to be compiled), RATE (1000), CONNS (16), CONC (32), BACKLOG (1000), PREFETCH (RabbitMQ
 // basic.qos, 200), STALL_S (5), NICE, NOISE_MAX (0.3), MODES (rate,max), OUT (results file; default
 // bench/results/pubsub-<date>.md), BENCH_CLI (another build of daprts, see lib/proc.mjs),
 // PROFILE=1: each sidecar runs under --cpu-prof and the results end with where its CPU went over
@@ -29,7 +31,7 @@
 // PROF_DIR keeps the .cpuprofile files there, one folder per broker. About 4 minutes for all five
 // brokers on 2 cores.
 
-import { fork } from 'node:child_process';
+import { fork, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, mkdirSync, writeFileSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createConnection } from 'node:net';
@@ -59,7 +61,7 @@ import {
 const WANT = (process.env.BROKERS ?? BROKERS.join(',')).split(',').filter(Boolean);
 const REPS = Number(process.env.REPS ?? 3);
 const DUR = Number(process.env.DUR ?? 3);
-const WARM = Number(process.env.WARM ?? 1);
+const WARM = Number(process.env.WARM ?? 3);
 const RATE = Number(process.env.RATE ?? 1000);
 const CONNS = Number(process.env.CONNS ?? 16);
 const CONC = Number(process.env.CONC ?? 32);
@@ -70,6 +72,12 @@ const PROFILE = process.env.PROFILE === '1';
 const TARGET_DP50 = 0.5; // ms added to the raw p50 publish-to-delivery at RATE
 const TARGET_RATIO = 0.4; // of the raw client's delivered msg/s at full speed
 const PATHS = ['raw', 'daprts'];
+// The floor (bench/baseline/pubsub-floor.mjs): a minimal Node sidecar doing only the two HTTP hops
+// and the raw client's publish/consume, run at the fixed rate beside the other two paths, so the
+// latency daprts adds can be read against what the hops alone cost on this machine in the same
+// run. Not on Kafka (its mock's fetch wait hides the hops). FLOOR=0 leaves it out.
+const FLOOR = process.env.FLOOR !== '0';
+const ratePaths = (broker) => (FLOOR && broker !== 'kafka' ? [...PATHS, 'floor'] : PATHS);
 // Full speed also runs daprts' batching APIs: bulk publish of BULK messages per request (BULK_CONC
 // requests in flight) to a topic the app bulk-subscribes (maxMessagesCount BULK_SUB,
 // maxAwaitDurationMs BULK_WAIT). BULK=0 leaves it out.
@@ -88,7 +96,7 @@ const RATE_ON = MODES.includes('rate');
 // not apply): e.g. SIDECAR_NODE_ARGS='--max-semi-space-size=4'.
 const SIDECAR_NODE_ARGS = (process.env.SIDECAR_NODE_ARGS ?? '').split(' ').filter(Boolean);
 const MAX_ON = MODES.includes('max');
-const TARGET = { raw: 'raw', daprts: 'dapr', bulk: 'dapr-bulk' };
+const TARGET = { raw: 'raw', daprts: 'dapr', floor: 'floor', bulk: 'dapr-bulk' };
 
 requireBuild();
 if (process.env.NICE) setPriority(Number(process.env.NICE));
@@ -189,9 +197,10 @@ async function startKafkaMock() {
   };
 }
 
-let worker, sidecar, kafka;
+let worker, sidecar, floorProc, kafka;
 const cleanup = async () => {
   await stopChild(sidecar);
+  await stopChild(floorProc);
   await worker?.ask('raw-close').catch(() => undefined);
   await stopChild(worker?.proc);
   await kafka?.stop().catch(() => undefined);
@@ -228,11 +237,12 @@ async function measure(broker, path, mode, durS, ourPids, { warm = false, stallS
   const meter = noiseMeter(ourPids);
   meter.start();
   let rssMaxMb = 0;
-  const rssTimer =
-    sidecar && path !== 'raw'
-      ? setInterval(() => (rssMaxMb = Math.max(rssMaxMb, memoryMb(sidecar.pid).rss || 0)), 100)
-      : undefined;
-  const cpu0 = sidecar && path !== 'raw' ? cpuSeconds(sidecar.pid) : 0;
+  // The process between publisher and app: daprts, or the floor sidecar.
+  const hop = path === 'raw' ? undefined : path === 'floor' ? floorProc : sidecar;
+  const rssTimer = hop
+    ? setInterval(() => (rssMaxMb = Math.max(rssMaxMb, memoryMb(hop.pid).rss || 0)), 100)
+    : undefined;
+  const cpu0 = hop ? cpuSeconds(hop.pid) : 0;
   const loadCpu0 = cpuSeconds(worker.proc.pid);
   const r = await worker.ask('run', {
     target: TARGET[path],
@@ -248,7 +258,7 @@ async function measure(broker, path, mode, durS, ourPids, { warm = false, stallS
   const got = await worker.ask('collect');
   const noise = meter.stop();
   clearInterval(rssTimer);
-  const sidecarCpu = path !== 'raw' ? cpuSeconds(sidecar.pid) - cpu0 : NaN;
+  const sidecarCpu = hop ? cpuSeconds(hop.pid) - cpu0 : NaN;
   const loadCpu = cpuSeconds(worker.proc.pid) - loadCpu0;
   const { lost, deliveredOfFailed } = reconcile(r.ok, got.counts);
   const pubSeconds = (r.endNs - r.startNs) / 1e9;
@@ -284,7 +294,7 @@ async function measure(broker, path, mode, durS, ourPids, { warm = false, stallS
     `${broker.padEnd(9)} ${path.padEnd(6)} ${mode.padEnd(4)} sent ${r.sent} acked ${r.okCount} recv ${got.received}` +
       ` lost ${lost} dups ${got.dups} | pub p50 ${f(r.pub.p50)} p99 ${f(r.pub.p99)} | e2e p50 ${f(got.e2e.p50)}` +
       ` p99 ${f(got.e2e.p99)} ms | ${row.publishRate.toFixed(0)} pub/s ${row.deliveredRate.toFixed(0)} dlv/s` +
-      (path !== 'raw' ? ` | sidecar ${f(row.sidecarCpuUsPerMsg, 0)} µs/msg` : '') +
+      (hop ? ` | ${path === 'floor' ? 'floor' : 'sidecar'} ${f(row.sidecarCpuUsPerMsg, 0)} µs/msg` : '') +
       `${r.errors ? ` | ${r.errors} publish errors (${r.firstError})` : ''} | noise ${noise.toFixed(2)}`,
   );
   return row;
@@ -321,8 +331,23 @@ async function benchBroker(broker) {
       ...(PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`, '--cpu-prof-interval=250'] : []),
     ],
   });
+  const paths = ratePaths(broker);
+  const floorTopic = `bench-floor-${runId}-${broker}`;
+  if (RATE_ON && paths.includes('floor')) {
+    const floorPort = await freePort();
+    floorProc = await startFloor(floorPort, broker, floorTopic, worker.value.appPort, {
+      runId: `${runId}-floor`, // its own MQTT client id
+      kafkaBootstrap: kafka?.bootstrap,
+    });
+    await worker.ask('floor-open', {
+      port: floorPort,
+      pubsub: broker,
+      topic: floorTopic,
+      connections: CONNS,
+    });
+  }
   const brokerPids = pidsOf(BROKER_COMM[broker]);
-  const ourPids = () => [sidecar.pid, worker.proc.pid, ...brokerPids];
+  const ourPids = () => [sidecar.pid, worker.proc.pid, ...(floorProc ? [floorProc.pid] : []), ...brokerPids];
   await worker.ask('dapr-open', {
     port,
     pubsub: broker,
@@ -349,10 +374,13 @@ async function benchBroker(broker) {
   };
   const flip = (paths, rep) => (rep % 2 ? paths : [...paths].reverse());
   if (RATE_ON) {
-    for (const path of PATHS) await live(path, 'rate');
-    for (const path of PATHS) await measure(broker, path, 'rate', WARM, ourPids, { warm: true });
+    for (const path of paths) await live(path, 'rate');
+    for (const path of paths) await measure(broker, path, 'rate', WARM, ourPids, { warm: true });
     for (let rep = 1; rep <= REPS; rep++)
-      for (const path of flip(PATHS, rep)) await measure(broker, path, 'rate', DUR, ourPids);
+      for (const path of flip(paths, rep)) await measure(broker, path, 'rate', DUR, ourPids);
+    await worker.ask('floor-close');
+    await stopChild(floorProc, 10_000);
+    floorProc = undefined;
   }
   if (MAX_ON) {
     for (const path of MAX_PATHS) await live(path, path === 'bulk' ? 'max' : 'rate');
@@ -383,6 +411,28 @@ async function benchBroker(broker) {
   return { mem, profile };
 }
 
+/** The floor sidecar (bench/baseline/pubsub-floor.mjs), with daprts' V8 flags; once it listens. */
+function startFloor(port, broker, topic, appPort, opts) {
+  const child = spawn(
+    process.execPath,
+    [
+      ...CLI_NODE_FLAGS,
+      resolve(ROOT, 'bench/baseline/pubsub-floor.mjs'),
+      String(port),
+      String(appPort),
+      broker,
+      topic,
+      `/events/${broker}`,
+      JSON.stringify(opts),
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  return new Promise((res, rej) => {
+    child.stdout.on('data', (d) => String(d).includes('listening') && res(child));
+    child.once('exit', (code) => rej(new Error(`the floor sidecar exited with ${code}`)));
+  });
+}
+
 // ---- main ---------------------------------------------------------------------------------------
 const perBroker = {};
 const skipped = [];
@@ -410,8 +460,10 @@ try {
       skipped.push(`${broker} (failed: ${String(err.message).split('\n')[0]})`);
       await worker.ask('raw-close').catch(() => undefined);
       await worker.ask('dapr-close').catch(() => undefined);
+      await worker.ask('floor-close').catch(() => undefined);
       await stopChild(sidecar);
-      sidecar = undefined;
+      await stopChild(floorProc);
+      sidecar = floorProc = undefined;
     }
   }
   writeReport(perBroker, skipped);
@@ -476,7 +528,7 @@ function writeReport(perBroker, skipped) {
   );
   out('|---|---|---|---|---|---|---|---|---|---|');
   for (const b of brokers)
-    for (const p of PATHS) {
+    for (const p of ratePaths(b)) {
       const c = cell(b, p, 'rate');
       out(
         `| ${BROKER_LABEL[b]} | ${p}${c.noisy ? ` (${c.noisy} noisy)` : ''} | ${f3(c.pubP50)} | ${f3(c.pubP99)} | ${f3(c.e2eP50)} | ` +
@@ -506,9 +558,9 @@ function writeReport(perBroker, skipped) {
   );
   out();
   out(
-    '| broker | added p50 (ms) | added p99 (ms) | delivered daprts/raw, one message per request | delivered daprts bulk/raw | lost (all runs) | dups | targets |',
+    '| broker | added p50 (ms) | added p99 (ms) | floor: the hops alone add p50 (ms) | daprts over the floor p50 (ms) | delivered daprts/raw, one message per request | delivered daprts bulk/raw | lost (all runs) | dups | targets |',
   );
-  out('|---|---|---|---|---|---|---|---|');
+  out('|---|---|---|---|---|---|---|---|---|---|');
   const summary = [];
   for (const b of brokers) {
     const rr = cell(b, 'raw', 'rate');
@@ -516,7 +568,10 @@ function writeReport(perBroker, skipped) {
     const rm = cell(b, 'raw', 'max');
     const dm = cell(b, 'daprts', 'max');
     const bm = BULK > 0 ? cell(b, 'bulk', 'max') : undefined;
+    const fr = cell(b, 'floor', 'rate');
     const dp50 = dr.e2eP50 - rr.e2eP50;
+    const floorDp50 = fr.e2eP50 - rr.e2eP50;
+    const overFloorP50 = dr.e2eP50 - fr.e2eP50;
     const dp99 = dr.e2eP99 - rr.e2eP99;
     const ratio = dm.deliveredRate / rm.deliveredRate;
     const bulkRatio = bm ? bm.deliveredRate / rm.deliveredRate : NaN;
@@ -526,9 +581,24 @@ function writeReport(perBroker, skipped) {
     const ok2 = ratio >= TARGET_RATIO;
     const ok2b = bulkRatio >= TARGET_RATIO;
     const ok3 = dr.lost + dm.lost + (bm?.lost ?? 0) === 0;
-    summary.push({ broker: b, dp50, dp99, ratio, bulkRatio, lost, dups, ok1, ok2, ok2b, ok3 });
+    summary.push({
+      broker: b,
+      dp50,
+      dp99,
+      floorDp50,
+      overFloorP50,
+      ratio,
+      bulkRatio,
+      lost,
+      dups,
+      ok1,
+      ok2,
+      ok2b,
+      ok3,
+    });
     out(
       `| ${BROKER_LABEL[b]} | **${dp50 >= 0 ? '+' : ''}${f3(dp50)}** ${ok1 ? '✅' : '❌'} | ${dp99 >= 0 ? '+' : ''}${f3(dp99)} | ` +
+        `${fr.n ? `${floorDp50 >= 0 ? '+' : ''}${f3(floorDp50)} | ${overFloorP50 >= 0 ? '+' : ''}${f3(overFloorP50)}` : '— | —'} | ` +
         `**${ratio.toFixed(2)}** ${ok2 ? '✅' : '❌'} | ${bm ? `**${bulkRatio.toFixed(2)}** ${ok2b ? '✅' : '❌'}` : '—'} | ` +
         `${lost} ${ok3 ? '✅' : '❌'} | ${dups} | ` +
         `latency ${ok1 ? 'met' : 'not met'}; full speed ${ok2 ? 'met' : ok2b ? 'met with the bulk APIs' : 'not met'}; loss ${ok3 ? 'met' : 'not met'} |`,

@@ -11,8 +11,9 @@
 //   cleanup {broker, topic, opts}     remove what daprts' component left on the broker for `topic`
 //   dapr-open {port, pubsub, topic, bulkTopic, connections}   an undici Pool to daprts
 //   dapr-close
+//   floor-open {port, pubsub, topic, connections} | floor-close   the same, to the floor sidecar
 //   reset {run} | progress | collect  the receiver (both paths)
-//   run {target: raw|dapr|dapr-bulk, run, mode: rate|max, rate, conc, backlog, durMs, batch}
+//   run {target: raw|dapr|floor|dapr-bulk, run, mode: rate|max, rate, conc, backlog, durMs, batch}
 //       rate: `rate` msg/s, open loop; max: `conc` publishes in flight and at most `backlog`
 //       messages published but not yet delivered; dapr-bulk (max only): `conc` bulk publishes of
 //       `batch` messages each in flight, to the topic the app bulk-subscribes
@@ -26,6 +27,7 @@ import { startApp } from './pubsub-app.mjs';
 const rx = new Receiver();
 let raw;
 let dapr;
+let floor; // the floor sidecar (bench/baseline/pubsub-floor.mjs), published to as daprts is
 
 /** A consumed message: a string, a Buffer, or (NATS) a Uint8Array. */
 function onRawMessage(data) {
@@ -76,7 +78,7 @@ async function openDapr({ port, pubsub, topic, bulkTopic, connections }) {
 }
 
 async function run({ target, run: runId, mode, rate, conc, backlog, durMs, batch = 1 }) {
-  const publish = target === 'raw' ? raw.publish : dapr.publish;
+  const publish = target === 'raw' ? raw.publish : target === 'floor' ? floor.publish : dapr.publish;
   const ok = new Flags();
   const lat = new Samples();
   let errors = 0;
@@ -214,6 +216,15 @@ const handlers = {
   'dapr-close': async () => {
     await dapr?.pool.close();
     dapr = undefined;
+    return true;
+  },
+  'floor-open': async (m) => {
+    floor = await openDapr(m);
+    return true;
+  },
+  'floor-close': async () => {
+    await floor?.pool.close();
+    floor = undefined;
     return true;
   },
   reset: ({ run: r }) => (rx.reset(r), true),
