@@ -1,4 +1,5 @@
 import type { StateStore } from '../components/state/interface.js';
+import type { StateEncryption } from '../components/state/encryption.js';
 import { StateFeature } from '../components/state/features.js';
 import type { PubSub } from '../components/pubsub/interface.js';
 import type { JobStore } from '../components/scheduler/interface.js';
@@ -13,6 +14,8 @@ export interface LiveStateStore {
   /** Text put before `||` on every key ('' for none). */
   keyPrefix: string;
   actorStateStore: boolean;
+  /** Set when the component names a `primaryEncryptionKey`: values are encrypted at rest. */
+  encryption?: StateEncryption;
 }
 
 /** A pub/sub component as the runtime holds it once initialised. */

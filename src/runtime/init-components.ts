@@ -3,6 +3,7 @@ import { stateStoreRegistry } from '../components/state/registry.js';
 import type { ComponentFactory, ComponentRegistry } from '../components/registry.js';
 import { pubSubRegistry } from '../components/pubsub/registry.js';
 import { resolveKeyPrefix } from '../components/state/key-prefix.js';
+import { StateEncryption } from '../components/state/encryption.js';
 import { getMetadataValue, parseDurationMs } from '../components/common/metadata.js';
 import type { Component } from '../components/component.js';
 import type { LoadedComponent } from '../resources/loader.js';
@@ -146,6 +147,12 @@ async function initOne(
     componentName: name,
     namespace: opts.namespace,
   });
+  // Keys are checked before the store opens: a bad key stops start-up, as in daprd.
+  const encryption = StateEncryption.fromMetadata(resource.spec.metadata ?? [], metadata);
+  if (encryption)
+    opts.logger
+      .child({ scope: 'dapr.runtime.processor' })
+      .info({ component: name }, `Automatic encryption enabled for state store ${name}`);
   const store = await factoryFor(stateStoreRegistry, resource.spec.type, resource.spec.version)(ctx);
   await initWithTimeout(store, timeoutMs, name);
   opts.compStore.addStateStore({
@@ -155,6 +162,7 @@ async function initOne(
     store,
     keyPrefix,
     actorStateStore: (getMetadataValue(metadata, 'actorStateStore') ?? '').toLowerCase() === 'true',
+    encryption,
   });
   return store;
 }

@@ -10,8 +10,9 @@ const OP_QUERY = { operation: 'query' } as const;
 
 /**
  * The state Query API (alpha), as daprd's QueryStateAlpha1: the store must have the capability
- * (else ERR_STATE_STORE_NOT_SUPPORTED), the body must be Dapr's query JSON and the store must run
- * it (else ERR_STATE_QUERY). Only this app's keys are searched, and they come back unprefixed.
+ * (else ERR_STATE_STORE_NOT_SUPPORTED), must not be encrypted, the body must be Dapr's query JSON
+ * and the store must run it (else ERR_STATE_QUERY). Only this app's keys are searched, and they
+ * come back unprefixed.
  */
 export async function queryState(
   ctx: UniversalContext,
@@ -21,6 +22,8 @@ export async function queryState(
 ): Promise<QueryResponse> {
   const store = s.store;
   if (!isQueryable(store)) throw Errors.stateQueryNotSupported(s.name);
+  // Encrypted values cannot be filtered or sorted by the store (daprd refuses too).
+  if (s.encryption) throw Errors.stateQuery(s.name, 'cannot query encrypted store');
   let query;
   try {
     query = parseStateQuery(JSON.parse(queryText) as unknown);

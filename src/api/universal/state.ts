@@ -1,4 +1,4 @@
-import { GrpcCode, isDaprError, type DaprError } from '../../errors/dapr-error.js';
+import { GrpcCode, errorMessage, isDaprError, type DaprError } from '../../errors/dapr-error.js';
 import { Errors } from '../../errors/catalogue.js';
 import {
   BulkStoreError,
@@ -80,11 +80,12 @@ export class StateApi {
     const s = this.store(storeName);
     const k = this.key(s, key, allowEmptyKey);
     try {
-      return await componentOutbound(
+      const item = await componentOutbound(
         this.ctx,
         s.name,
         'state',
       )(() => s.store.get({ key: k, metadata, consistency }), OP.get);
+      return item && s.encryption ? { ...item, data: s.encryption.decrypt(item.data, s.name) } : item;
     } catch (err) {
       throw Errors.stateGet(key, storeName, err);
     }
@@ -116,7 +117,7 @@ export class StateApi {
     }
     // Answer with the caller's keys, one item per requested key, in request order.
     const byStoredKey = new Map(items.map((i) => [i.key, i]));
-    return keys.map((key, i) => ({ ...(byStoredKey.get(reqs[i].key) ?? {}), key }));
+    return keys.map((key, i) => decryptItem(s, { ...(byStoredKey.get(reqs[i].key) ?? {}), key }));
   }
 
   async save(storeName: string, items: StateItemInput[]): Promise<void> {
@@ -213,10 +214,12 @@ export class StateApi {
    */
   private setRequest(s: LiveStateStore, i: StateItemInput, inTransaction = false): SetRequest {
     const options = i.options ?? {};
+    // An encrypted value is opaque bytes: stores keep it as binary, as daprd's do.
+    const encrypted = s.encryption?.encrypt(i.value);
     return {
       key: this.key(s, i.key, inTransaction),
-      value: i.value,
-      isBinary: i.isBinary,
+      value: encrypted ?? i.value,
+      isBinary: encrypted ? true : i.isBinary,
       etag: i.etag ?? undefined,
       metadata: i.metadata ?? {},
       options,
@@ -232,6 +235,21 @@ export class StateApi {
       metadata: i.metadata ?? {},
       options,
     };
+  }
+}
+
+/**
+ * A bulk item of an encrypted store, decrypted: as daprd, an item without data stays without, and one
+ * that cannot be decrypted carries the error instead of its data.
+ */
+function decryptItem(s: LiveStateStore, item: BulkGetItem): BulkGetItem {
+  if (!s.encryption || !item.data) return item;
+  const { data, ...rest } = item;
+  if (item.error || data.length === 0) return rest;
+  try {
+    return { ...rest, data: s.encryption.decrypt(data, s.name) };
+  } catch (err) {
+    return { ...rest, error: errorMessage(err) };
   }
 }
 
