@@ -359,6 +359,18 @@ export const Errors = {
       message: `error when unmarshaling the request for topic ${topic} pubsub ${pubsub}: ${err}`,
       metadata: { appID: appId },
     }),
+  /** The internal event of a transaction on an outbox state store could not be published. */
+  pubsubOutbox: (appId: string, err: unknown) =>
+    pubsubError('', {
+      errorCode: 'ERR_PUBLISH_OUTBOX',
+      reason: 'DAPR_PUBSUB_OUTBOX',
+      httpStatus: 500,
+      grpcCode: GrpcCode.INTERNAL,
+      message: `error while publishing outbox message: ${errorMessage(err)}`,
+      metadata: { appID: appId, error: errorMessage(err) },
+      noResourceInfo: true,
+      cause: err,
+    }),
   pubsubPublishMessage: (topic: string, pubsub: string, err: unknown) =>
     pubsubError(pubsub, {
       errorCode: 'ERR_PUBSUB_PUBLISH_MESSAGE',

@@ -1,5 +1,6 @@
 import type { StateStore } from '../components/state/interface.js';
 import type { StateEncryption } from '../components/state/encryption.js';
+import type { OutboxConfig } from '../api/universal/state-outbox.js';
 import { StateFeature } from '../components/state/features.js';
 import type { PubSub } from '../components/pubsub/interface.js';
 import type { JobStore } from '../components/scheduler/interface.js';
@@ -16,6 +17,8 @@ export interface LiveStateStore {
   actorStateStore: boolean;
   /** Set when the component names a `primaryEncryptionKey`: values are encrypted at rest. */
   encryption?: StateEncryption;
+  /** Set when the component names `outboxPublishPubsub` and `outboxPublishTopic`. */
+  outbox?: OutboxConfig;
 }
 
 /** A pub/sub component as the runtime holds it once initialised. */

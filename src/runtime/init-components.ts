@@ -4,6 +4,7 @@ import type { ComponentFactory, ComponentRegistry } from '../components/registry
 import { pubSubRegistry } from '../components/pubsub/registry.js';
 import { resolveKeyPrefix } from '../components/state/key-prefix.js';
 import { StateEncryption } from '../components/state/encryption.js';
+import { outboxConfig } from '../api/universal/state-outbox.js';
 import { getMetadataValue, parseDurationMs } from '../components/common/metadata.js';
 import type { Component } from '../components/component.js';
 import type { LoadedComponent } from '../resources/loader.js';
@@ -163,6 +164,7 @@ async function initOne(
     keyPrefix,
     actorStateStore: (getMetadataValue(metadata, 'actorStateStore') ?? '').toLowerCase() === 'true',
     encryption,
+    outbox: outboxConfig(metadata, opts.namespace),
   });
   return store;
 }

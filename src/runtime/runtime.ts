@@ -7,6 +7,8 @@ import { loadResiliency } from '../resiliency/load.js';
 import { Observability } from '../diagnostics/observability.js';
 import { loadResources, type LoadedComponent, type RawResource } from '../resources/loader.js';
 import { StateApi } from '../api/universal/state.js';
+import { subscribeOutbox } from '../api/universal/state-outbox.js';
+import type { Subscription } from '../components/pubsub/interface.js';
 import { MetadataApi } from '../api/universal/metadata.js';
 import type { HealthApi } from '../api/universal/health.js';
 import { HttpApiServer } from '../api/http/server.js';
@@ -79,6 +81,7 @@ export class Runtime {
   private grpcServer?: GrpcApiServer;
   private grpcBoundPort = 0;
   private components: Component[] = [];
+  private readonly outboxes: Subscription[] = [];
   private server?: HttpApiServer;
   private port = 0;
   private outbound = false;
@@ -220,6 +223,7 @@ export class Runtime {
         compStore: this.compStore,
       });
       await this.openJobs(namespace, dataDir, env);
+      await this.subscribeOutboxes();
       this.outbound = true;
       await this.listen(env, await grpcApi);
     } catch (err) {
@@ -247,6 +251,7 @@ export class Runtime {
     await this.app.stopHealthChecks();
     // Stop taking messages and firing jobs first, so nothing is delivered to an app that is going away.
     await this.app.stopDeliveries();
+    await Promise.allSettled(this.outboxes.map((sub) => sub.close()));
     const grace = (this.opts.gracefulShutdownSeconds ?? 5) * 1000;
     // Ends the streaming subscriptions' streams, then drains unary calls.
     const grpcClosed = this.grpcServer?.close(grace);
@@ -342,6 +347,15 @@ export class Runtime {
    * (`<dataDir>/jobs.db`), so the Jobs API always works. Jobs wait in the store until an app
    * channel exists to fire them.
    */
+  /** The internal subscriptions of the state stores with an outbox (daprd's SubscribeToInternalTopics). */
+  private async subscribeOutboxes(): Promise<void> {
+    for (const s of this.compStore.listStateStores()) {
+      if (!s.outbox) continue;
+      const sub = await subscribeOutbox(this.ctx, { ...s, outbox: s.outbox });
+      if (sub) this.outboxes.push(sub);
+    }
+  }
+
   private async openJobs(namespace: string, dataDir: string, env: NodeJS.ProcessEnv): Promise<void> {
     let store = this.compStore.getJobStore();
     if (store) this.jobStore = store;

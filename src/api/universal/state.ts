@@ -22,6 +22,7 @@ import { KEY_SEPARATOR, prefixKey } from '../../components/state/key-prefix.js';
 import type { LiveStateStore } from '../../runtime/compstore.js';
 import { componentOutbound, type UniversalContext } from './context.js';
 import { queryState } from './state-query.js';
+import { publishOutbox } from './state-outbox.js';
 
 export interface StateItemInput {
   key: string;
@@ -171,7 +172,14 @@ export class StateApi {
     if (max !== undefined && max > 0 && operations.length > max)
       throw Errors.stateTooManyTransactionalOps(storeName, operations.length, max);
     if (operations.length === 0) return;
-    const ops: TransactionalOperation[] = this.transactionOps(s, operations);
+    let ops: TransactionalOperation[] = this.transactionOps(s, operations);
+    if (s.outbox) {
+      try {
+        ops = await publishOutbox(this.ctx, s.outbox, ops);
+      } catch (err) {
+        throw Errors.pubsubOutbox(this.ctx.appId, err);
+      }
+    }
     const store = s.store;
     try {
       // The store validates options inside Multi in daprd, so a bad one fails the transaction.
