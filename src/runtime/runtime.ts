@@ -351,7 +351,7 @@ export class Runtime {
   private async subscribeOutboxes(): Promise<void> {
     for (const s of this.compStore.listStateStores()) {
       if (!s.outbox) continue;
-      const sub = await subscribeOutbox(this.ctx, { ...s, outbox: s.outbox });
+      const sub = await subscribeOutbox(this.ctx, { ...s, outbox: s.outbox }, { signal: this.abort.signal });
       if (sub) this.outboxes.push(sub);
     }
   }

@@ -124,6 +124,8 @@ function payload(r: SetRequest, contentType: string | undefined): Buffer {
 export interface OutboxSubscriberOptions {
   /** Wait before the first look for the marker (daprd: 1 s). */
   scanDelayMs?: number;
+  /** Aborted at shutdown: waiting events give up (the broker keeps them) instead of holding it up. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -147,8 +149,8 @@ export async function subscribeOutbox(
   return internal.pubsub.subscribe({ topic: outboxTopic(c, ctx.appId), metadata: {} }, async (msg) => {
     const ce = JSON.parse(msg.data.toString('utf8')) as CloudEvent;
     const key = typeof ce.id === 'string' ? ce.id : '';
-    await sleep(opts.scanDelayMs ?? 1000);
-    const found = await withBackoff(async () => {
+    await sleep(opts.scanDelayMs ?? 1000, undefined, { signal: opts.signal });
+    const found = await withBackoff(opts.signal, async () => {
       const r = await s.store.get({ key, metadata: {} });
       if (!r || r.data.length === 0)
         throw new Error(
@@ -181,13 +183,16 @@ export async function subscribeOutbox(
         }),
       { operation: 'publish' },
     );
-    const deleted = await withBackoff(() => s.store.delete({ key, metadata: {}, options: {} }));
+    const deleted = await withBackoff(opts.signal, () => s.store.delete({ key, metadata: {}, options: {} }));
     if (deleted !== true) throw deleted;
   });
 }
 
 /** daprd's backoff here: 500 ms ×3 up to 3 s between tries, for 10 s. True, or the last error. */
-async function withBackoff(fn: () => Promise<void>): Promise<true | unknown> {
+async function withBackoff(
+  signal: AbortSignal | undefined,
+  fn: () => Promise<void>,
+): Promise<true | unknown> {
   const started = Date.now();
   for (let delay = 500; ; delay = Math.min(delay * 3, 3000)) {
     try {
@@ -196,7 +201,7 @@ async function withBackoff(fn: () => Promise<void>): Promise<true | unknown> {
     } catch (err) {
       if (Date.now() - started + delay > 10_000) return err;
     }
-    await sleep(delay);
+    await sleep(delay, undefined, { signal });
   }
 }
 

@@ -1,6 +1,7 @@
 import { expect, it } from 'vitest';
 import {
   deleteOp,
+  expectDaprError,
   expectNoContent,
   expectValue,
   getState,
@@ -78,4 +79,25 @@ it('an outbox.projection operation is published instead of the saved value and i
   expect(await expectValue(await getState(p, 'key1'))).toBe('"2"');
   const [delivery] = await s.app.waitFor('/new-order', 1);
   expect((JSON.parse(delivery!.body) as Event).data).toBe('3');
+});
+
+it('a failed transaction publishes nothing to the topic, and shutdown does not wait for its event', async () => {
+  await using s = await startPubsubSidecar({
+    appId: 'orders',
+    subscriptions: [{ pubsubname: 'pubsub', topic: 'newOrder', route: '/new-order' }],
+    resources: { 'state.yaml': OUTBOX_STORE },
+  });
+  const p = s.sidecar;
+
+  // The internal event goes out before the transaction runs; its marker is never committed.
+  await expectDaprError(
+    await transact(p, [upsertOp('order_1', '250'), deleteOp('order_2', { etag: '1' })]),
+    500,
+    'ERR_STATE_TRANSACTION',
+  );
+  await sleep(2000);
+  expect(s.app.to('/new-order')).toHaveLength(0);
+  const stopping = Date.now();
+  await p.stop();
+  expect(Date.now() - stopping).toBeLessThan(4000);
 });
