@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Subscription } from '../../components/pubsub/interface.js';
 import type { SetRequest, TransactionalOperation } from '../../components/state/interface.js';
 import { currentSpan } from '../../diagnostics/tracing/context.js';
+import { unsampledTraceparent } from '../../diagnostics/tracing/w3c.js';
 import { errorMessage } from '../../errors/dapr-error.js';
 import { buildEnvelope, type CloudEvent } from '../../messaging/cloudevent.js';
 import type { LiveStateStore } from '../../runtime/compstore.js';
@@ -83,7 +84,8 @@ export async function publishOutbox(
       nativeTtl: true,
     });
     ce.id = marker;
-    ce.traceid = span?.traceparent ?? '';
+    // daprd's API calls always have a span (unsampled when tracing is off): the event carries its id.
+    ce.traceid = span?.traceparent ?? unsampledTraceparent();
     // The operation's metadata becomes event attributes (daprd keeps its own `data` and `id`).
     for (const [k, v] of Object.entries(op.request.metadata)) if (k !== 'data' && k !== 'id') ce[k] = v;
     await componentOutbound(
