@@ -342,11 +342,6 @@ export class Runtime {
     this.grpcBoundPort = await this.grpcServer.listen(this.opts.grpcPort ?? 50001, host ?? '0.0.0.0');
   }
 
-  /**
-   * The job store: the loaded `scheduler.*` component, else the embedded default
-   * (`<dataDir>/jobs.db`), so the Jobs API always works. Jobs wait in the store until an app
-   * channel exists to fire them.
-   */
   /** The internal subscriptions of the state stores with an outbox (daprd's SubscribeToInternalTopics). */
   private async subscribeOutboxes(): Promise<void> {
     for (const s of this.compStore.listStateStores()) {
@@ -356,6 +351,11 @@ export class Runtime {
     }
   }
 
+  /**
+   * The job store: the loaded `scheduler.*` component, else the embedded default
+   * (`<dataDir>/jobs.db`), so the Jobs API always works. Jobs wait in the store until an app
+   * channel exists to fire them.
+   */
   private async openJobs(namespace: string, dataDir: string, env: NodeJS.ProcessEnv): Promise<void> {
     let store = this.compStore.getJobStore();
     if (store) this.jobStore = store;
