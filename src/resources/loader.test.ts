@@ -101,6 +101,14 @@ describe('resolveComponentMetadata', () => {
     expect(md).toEqual({ n: '30', b: 'true', url: 'postgres://x', id: 'x-app-ns.app', pw: 's3cret' });
   });
 
+  it('expands {namespace} with daprd`s self-hosted namespace `default` when NAMESPACE is not set', async () => {
+    const md = await resolveComponentMetadata(resource([{ name: 'consumerID', value: '{namespace}' }]), {
+      ...base,
+      namespace: '',
+    });
+    expect(md).toEqual({ consumerID: 'default.app' });
+  });
+
   it('refuses DAPR_* env refs and unset variables', async () => {
     await expect(
       resolveComponentMetadata(resource([{ name: 't', envRef: 'DAPR_API_TOKEN' }]), base),

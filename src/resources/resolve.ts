@@ -102,10 +102,12 @@ function readEnvRef(name: string, ctx: ResolveContext, where: string, field: str
 
 function expandTemplates(value: string, ctx: ResolveContext): string {
   if (!value.includes('{')) return value;
+  // daprd fills {namespace} from CurrentNamespace(): NAMESPACE, else `default` (self-hosted).
+  const namespace = `${ctx.namespace || 'default'}.${ctx.appId}`;
   return value
     .replace(/\{uuid\}/g, () => randomUUID())
     .replace(/\{appID\}/g, ctx.appId)
-    .replace(/\{namespace\}/g, `${ctx.namespace}.${ctx.appId}`)
+    .replace(/\{namespace\}/g, namespace)
     .replace(/\{podName\}/g, () => {
       const pod = ctx.env.POD_NAME;
       if (!pod)

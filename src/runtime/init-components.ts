@@ -12,6 +12,7 @@ import { resolveComponentMetadata } from '../resources/resolve.js';
 import { createSecretResolver } from '../resources/secret-refs.js';
 import { secretStoreRegistry } from '../components/secretstores/registry.js';
 import { jobStoreRegistry } from '../components/scheduler/registry.js';
+import { mentionsNamespace, namespacedTopics } from '../messaging/namespaced-topics.js';
 import type { CompStore } from './compstore.js';
 
 export interface InitComponentsOptions {
@@ -128,11 +129,12 @@ async function initOne(
     if (getMetadataValue(metadata, 'consumerID') === undefined) metadata.consumerID = opts.appId;
     const pubsub = await factoryFor(pubSubRegistry, resource.spec.type, resource.spec.version)(ctx);
     await initWithTimeout(pubsub, timeoutMs, name);
+    const scoped = mentionsNamespace((resource.spec.metadata ?? []).map((m) => m.value));
     opts.compStore.addPubSub({
       name,
       type: resource.spec.type,
       version: resource.spec.version,
-      pubsub,
+      pubsub: scoped ? namespacedTopics(pubsub, opts.namespace || 'default') : pubsub,
       metadata,
     });
     return pubsub;

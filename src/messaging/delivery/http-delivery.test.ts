@@ -56,3 +56,55 @@ describe('HTTP bulk delivery', () => {
     });
   });
 });
+
+describe("the app's bulk answer, as daprd's decoder reads it", () => {
+  const statusesFor = async (status: number, answer: string) => {
+    const channel = {
+      request: () => Promise.resolve({ status, headers: {}, body: Buffer.from(answer) } as AppResponse),
+    } as unknown as AppChannel;
+    const event = { specversion: '1.0', id: '1', type: 't', source: 's' };
+    const entry = (entryId: string) => ({
+      entryId,
+      event,
+      data: Buffer.alloc(0),
+      contentType: 'application/cloudevents+json',
+      metadata: {},
+    });
+    const delivery = new HttpAppDelivery(channel, 'app', silentLogger());
+    const got = await delivery.deliverBulk({
+      pubsubName: 'ps',
+      topic: 't',
+      path: '/bulk',
+      rawPayload: false,
+      entries: [entry('a'), entry('b')],
+    });
+    return Object.fromEntries(got);
+  };
+
+  it.each([
+    [
+      '{"statuses":[{"entryId":"a","status":"SUCCESS"},{"entryId":"b","status":"DROP"}]}',
+      { a: 'SUCCESS', b: 'DROP' },
+    ],
+    // Go matches field names whatever their case (a .NET app's PascalCase answer).
+    [
+      '{"Statuses":[{"EntryId":"a","Status":"SUCCESS"},{"ENTRYID":"b","status":"RETRY"}]}',
+      { a: 'SUCCESS', b: 'RETRY' },
+    ],
+    // A value of the wrong type anywhere fails the decoding: every entry is retried.
+    ['{"statuses":[{"entryId":"a","status":"SUCCESS"},{"entryId":"b","status":2}]}', {}],
+    ['{"statuses":"SUCCESS"}', {}],
+    ['[{"entryId":"a","status":"SUCCESS"}]', {}],
+    [
+      '{"statuses":[null,{"entryId":"a","status":null},{"entryId":"b","status":"SUCCESS"}]}',
+      { b: 'SUCCESS' },
+    ],
+  ])('2xx %s', async (answer, expected) => {
+    expect(await statusesFor(200, answer)).toEqual(expected);
+  });
+
+  it('404 drops every entry; another error status retries them all', async () => {
+    expect(await statusesFor(404, '')).toEqual({ a: 'DROP', b: 'DROP' });
+    expect(await statusesFor(500, '{"statuses":[{"entryId":"a","status":"SUCCESS"}]}')).toEqual({});
+  });
+});

@@ -13,6 +13,7 @@ import {
 } from './app-delivery.js';
 import { interpretResponse } from './app-response.js';
 import { metadataHeaders } from './event.js';
+import { goFields } from '../../resources/case-insensitive.js';
 
 /**
  * Delivery to an HTTP app (dapr-api.md §3.6, §3.7): `POST /<path>` with the CloudEvent as
@@ -91,18 +92,37 @@ function bulkBody(req: BulkEventDelivery): Buffer {
   return Buffer.concat(parts);
 }
 
-/** Per-entry outcome from a bulk response: 404 drops all, other non-2xx retries all, missing → RETRY. */
+/**
+ * Per-entry outcome from a bulk response: 404 drops all, other non-2xx retries all, missing → RETRY.
+ * The 2xx body is read as daprd's decoder fills `{statuses: [{entryId, status}]}`: field names in
+ * any case, `null` as absent, and a body that does not decode (a value of the wrong type anywhere
+ * included) leaves every entry to RETRY.
+ */
 function bulkStatuses(status: number, body: Buffer, ids: string[]): Map<string, string> {
   const out = new Map<string, string>();
   if (status === 404) for (const id of ids) out.set(id, 'DROP');
   if (status < 200 || status >= 300) return out;
+  let parsed: unknown;
   try {
-    const parsed = JSON.parse(body.toString('utf8')) as {
-      statuses?: { entryId?: string; status?: string }[];
-    };
-    for (const s of parsed.statuses ?? []) if (s.entryId && s.status) out.set(s.entryId, s.status);
+    parsed = JSON.parse(body.toString('utf8'));
   } catch {
-    // unreadable body: every entry counts as RETRY
+    return out;
   }
-  return out;
+  if (!isObject(parsed)) return out;
+  const { statuses } = goFields(parsed, ['statuses']);
+  if (!Array.isArray(statuses)) return out;
+  const read: [string, string][] = [];
+  for (const s of statuses as unknown[]) {
+    if (s === null) continue;
+    if (!isObject(s)) return out;
+    const { entryId = null, status: entryStatus = null } = goFields(s, ['entryId', 'status']);
+    const text = (v: unknown) => v === null || typeof v === 'string';
+    if (!text(entryId) || !text(entryStatus)) return out;
+    if (entryId && entryStatus) read.push([entryId as string, entryStatus as string]);
+  }
+  return new Map(read);
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
 }

@@ -80,7 +80,9 @@ export function createMessageHandler(spec: SubscriptionSpec, deps: SubscriberDep
     }
     if (outcome === 'DROP') {
       log.warn({ id: event.id }, 'the app dropped the event');
-      return deadLetterOr(spec, msg, deps, log, () => Promise.resolve());
+      // As daprd (dapr/dapr#8284): a dropped event the dead-letter topic did not take is not acked.
+      if (spec.deadLetterTopic && !(await publishToDeadLetter(spec, msg, deps, log)))
+        throw new Error(`the dropped event could not be sent to dead-letter topic ${spec.deadLetterTopic}`);
     }
   };
 }

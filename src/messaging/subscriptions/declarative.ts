@@ -17,7 +17,11 @@ export function declarativeSubscriptions(raw: RawResource[]): SubscriptionSpec[]
       if (!spec || typeof spec !== 'object')
         throw new ResourceError(r.file, where, 'spec', 'spec is required');
       try {
-        return normalizeSubscription(spec as RawSubscription, `${r.file}: ${where}`, 'DECLARATIVE');
+        return normalizeSubscription(
+          withBulkSubscribeObject(spec as RawSubscription),
+          `${r.file}: ${where}`,
+          'DECLARATIVE',
+        );
       } catch (err) {
         throw new ResourceError(
           r.file,
@@ -27,4 +31,15 @@ export function declarativeSubscriptions(raw: RawResource[]): SubscriptionSpec[]
         );
       }
     });
+}
+
+/**
+ * The docs' v1alpha1 Subscription sample writes `bulkSubscribe` as a list of one-key maps
+ * (`- enabled: true`, `- maxMessagesCount: 10`): read as the one object they spell out.
+ */
+function withBulkSubscribeObject(spec: RawSubscription): RawSubscription {
+  const b = spec.bulkSubscribe;
+  const items = Array.isArray(b) ? (b as unknown[]) : undefined;
+  if (!items?.every((i) => i !== null && typeof i === 'object' && !Array.isArray(i))) return spec;
+  return { ...spec, bulkSubscribe: Object.assign({}, ...items) as unknown };
 }

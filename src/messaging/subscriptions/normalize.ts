@@ -70,13 +70,17 @@ function bulk(v: unknown, source: string): BulkSubscribeSpec | undefined {
   const b = v as { enabled?: unknown; maxMessagesCount?: unknown; maxAwaitDurationMs?: unknown };
   const enabled = b.enabled === true || b.enabled === 'true';
   if (!enabled) return undefined;
-  const num = (x: unknown, def: number) => (x === undefined || x === null ? def : Number(x));
+  // As daprd (GetIntValOrDefault), a limit that is absent, zero or negative is the default.
+  const num = (x: unknown, def: number) => {
+    const n = x === undefined || x === null ? 0 : Number(x);
+    return n <= 0 ? def : n;
+  };
   const spec = {
     enabled,
     maxMessagesCount: num(b.maxMessagesCount, 100),
     maxAwaitDurationMs: num(b.maxAwaitDurationMs, 1000),
   };
-  if (!(spec.maxMessagesCount > 0) || !(spec.maxAwaitDurationMs >= 0))
-    throw new SubscriptionError(source, 'bulkSubscribe limits must be positive numbers');
+  if (Number.isNaN(spec.maxMessagesCount) || Number.isNaN(spec.maxAwaitDurationMs))
+    throw new SubscriptionError(source, 'bulkSubscribe limits must be numbers');
   return spec;
 }

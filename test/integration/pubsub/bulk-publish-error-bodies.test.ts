@@ -41,6 +41,35 @@ it('bulk publish errors: the messages and reasons daprd writes for each way a bo
     'DAPR_PUBSUB_UNMARSHAL_EVENTS',
     `${unmarshal}invalid character 'x' looking for beginning of value`,
   );
+  // The curl example of docs.dapr.io's pub/sub API reference, trailing comma included: Go's scanner.
+  await expectEventsSer(
+    await bulk(
+      p,
+      `[
+        {
+            "entryId": "ae6bf7c6-4af2-11ed-b878-0242ac120002",
+            "event":  "first text message",
+            "contentType": "text/plain"
+        },
+        {
+            "entryId": "b1f40bd6-4af2-11ed-b878-0242ac120002",
+            "event":  {
+                "message": "second JSON message"
+            },
+            "contentType": "application/json"
+        },
+      ]`,
+    ),
+    'DAPR_PUBSUB_UNMARSHAL_EVENTS',
+    `${unmarshal}invalid character ']' looking for beginning of value`,
+  );
+  await expectEventsSer(
+    await bulk(p, '[{"entryId":"a" "event":1}]'),
+    'DAPR_PUBSUB_UNMARSHAL_EVENTS',
+    `${unmarshal}invalid character '"' after object key:value pair`,
+  );
+  // Go's Decoder reads the first value only: what follows it is never looked at.
+  await expectNoContent(await bulk(p, `${JSON.stringify([entry('a')])}\n}junk`));
   await expectEventsSer(
     await bulk(p, JSON.stringify([entry(7)])),
     'DAPR_PUBSUB_UNMARSHAL_EVENTS',

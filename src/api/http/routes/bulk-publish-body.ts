@@ -1,5 +1,6 @@
 import type { DaprError } from '../../../errors/dapr-error.js';
 import { mayRound, parsePrecise } from '../../../messaging/precise-json.js';
+import { scanFirstValue } from './go-json-scan.js';
 
 /** One entry of a bulk publish body, as daprd's `bulkPublishMessageEntry` decodes it. */
 export interface BulkEntryJson {
@@ -28,13 +29,16 @@ type Field = (typeof FIELDS)[number];
  * events then reach subscribers digit for digit (64-bit IDs).
  */
 export function decodeBody(body: Buffer, fail: (why: string) => DaprError): DecodedBody {
-  const text = body.toString('utf8');
-  if (text.trim() === '') throw fail('EOF');
+  let text = body.toString('utf8');
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch {
-    throw fail(goSyntaxError(text));
+    // Go's Decoder reads the first value only: its syntax error, or that value (what follows is unread).
+    const scan = scanFirstValue(body);
+    if ('error' in scan) throw fail(scan.error);
+    text = body.subarray(0, scan.end).toString('utf8');
+    parsed = JSON.parse(text);
   }
   if (parsed === null) return { entries: [] };
   if (!Array.isArray(parsed)) throw fail(typeError(parsed, `[]${GO_ENTRY}`));
@@ -94,11 +98,4 @@ function typeError(v: unknown, goType: string): string {
 
 function fieldError(v: unknown, field: Field | `metadata.${string}`, goType: string): string {
   return `json: cannot unmarshal ${goKind(v)} into Go struct field bulkPublishMessageEntry.${field} of type ${goType}`;
-}
-
-/** Go's SyntaxError text for the common case: a character no JSON value starts with. */
-function goSyntaxError(text: string): string {
-  const c = text.trimStart()[0] ?? '';
-  if (!/[[{"0-9tfn-]/.test(c)) return `invalid character '${c}' looking for beginning of value`;
-  return 'unexpected EOF';
 }
