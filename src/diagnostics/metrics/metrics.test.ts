@@ -72,6 +72,40 @@ describe('PromMetrics', () => {
     expect(text).not.toContain('dapr_error_code_total');
   });
 
+  it('metrics.rules rewrite the label values of the metric they name, as daprd (docs: "Transform metrics with regular expressions")', async () => {
+    const m = new PromMetrics({
+      appId: 'app',
+      namespace: '',
+      rules: [
+        {
+          name: 'dapr_http_server_request_count',
+          labels: [{ name: 'path', regex: { 'orders/': 'orders/.+' } }],
+        },
+      ],
+    });
+    m.httpServerRequest('GET', '/v1.0/invoke/orders/a746dhsk293972nz', 200, 1, 0, 0);
+    m.httpServerRequest('GET', '/v1.0/invoke/orders/b1', 200, 1, 0, 0);
+    const text = await m.render();
+    expect(text).toContain(
+      'dapr_http_server_request_count{app_id="app",method="GET",path="/v1.0/invoke/orders/",status="200"} 2',
+    );
+    // Other metrics keep their labels.
+    expect(text).toContain(
+      'dapr_http_server_latency_count{app_id="app",method="GET",path="/v1.0/invoke/orders/a746dhsk293972nz"',
+    );
+  });
+
+  it('a rule whose regex does not compile is an error, as daprd fails to start its metrics', () => {
+    expect(
+      () =>
+        new PromMetrics({
+          appId: 'app',
+          namespace: '',
+          rules: [{ name: 'dapr_http_server_request_count', labels: [{ name: 'path', regex: { x: '(' } }] }],
+        }),
+    ).toThrow(/failed to compile regex for rule dapr_http_server_request_count\/path/);
+  });
+
   it('noMetrics is off and renders nothing', async () => {
     expect(noMetrics.enabled).toBe(false);
     expect(await noMetrics.render()).toBe('');

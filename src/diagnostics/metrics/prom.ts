@@ -9,6 +9,7 @@ import {
 } from './series.js';
 import { errorCategory } from './error-codes.js';
 import { httpPathLabeler, type HttpPathLabelOptions } from './http-path.js';
+import { metricRules, type MetricRule } from './rules.js';
 import {
   DEFAULT_LATENCY_BUCKETS,
   type ComponentBlock,
@@ -34,6 +35,8 @@ export interface PromMetricsOptions {
   excludeVerbs?: boolean;
   /** `metrics.http.increasedCardinality` (default true) and `pathMatching`: the `path` label. */
   http?: HttpPathLabelOptions;
+  /** `metrics.rules`: regex rewrites of label values, per metric. */
+  rules?: MetricRule[] | null;
 }
 
 /** The statuses daprd's breaker gauge has a series for (gobreaker's state names, and unknown). */
@@ -77,8 +80,10 @@ export class PromMetrics implements Metrics {
   private readonly requestBytes: HistogramSeries;
   private readonly pathLabel: (urlPath: string) => string;
   private readonly responseBytes: HistogramSeries;
+  private readonly rules: ReturnType<typeof metricRules>;
 
   constructor(private readonly opts: PromMetricsOptions) {
+    this.rules = metricRules(opts.rules);
     this.pathLabel = httpPathLabeler(opts.http ?? {});
     const buckets = opts.latencyBuckets?.length ? opts.latencyBuckets : DEFAULT_LATENCY_BUCKETS;
     const http = ['app_id', 'method', 'path', 'status'];
@@ -206,6 +211,7 @@ export class PromMetrics implements Metrics {
       'dapr_resiliency_cb_state',
       "A resiliency policy's current CircuitBreakerState state. 0 is closed, 1 is half-open, 2 is open, and -1 is unknown.",
       policy,
+      this.rules('dapr_resiliency_cb_state', policy),
     );
     this.all.push(this.cbState);
     if (opts.recordErrorCodes)
@@ -378,10 +384,12 @@ export class PromMetrics implements Metrics {
   }
 
   private counter(name: string, help: string, labelNames: string[]): void {
-    this.all.push((this.c[name] = new LabeledCounter(name, help, labelNames)));
+    this.all.push((this.c[name] = new LabeledCounter(name, help, labelNames, this.rules(name, labelNames))));
   }
 
   private histogram(name: string, help: string, labelNames: string[], buckets: number[]): void {
-    this.all.push((this.h[name] = new LabeledHistogram(name, help, labelNames, buckets)));
+    this.all.push(
+      (this.h[name] = new LabeledHistogram(name, help, labelNames, buckets, this.rules(name, labelNames))),
+    );
   }
 }
