@@ -221,6 +221,7 @@ export class Runtime {
         env,
         defaultSecretStore: defaultStore,
         compStore: this.compStore,
+        metrics,
       });
       await this.openJobs(namespace, dataDir, env);
       await this.subscribeOutboxes();

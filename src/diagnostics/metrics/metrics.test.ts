@@ -106,6 +106,19 @@ describe('PromMetrics', () => {
     ).toThrow(/failed to compile regex for rule dapr_http_server_request_count\/path/);
   });
 
+  it("component initialisations: daprd's dapr_runtime_component_init_total and _init_fail_total", async () => {
+    const m = new PromMetrics({ appId: 'app', namespace: '' });
+    m.componentInit('state.redis', 'statestore');
+    m.componentInit('pubsub.redis', 'pubsub');
+    m.componentInit('state.postgresql', 'orders', 'init');
+    const text = await m.render();
+    expect(text).toContain('dapr_runtime_component_init_total{app_id="app",component="state.redis"} 1');
+    expect(text).toContain('dapr_runtime_component_init_total{app_id="app",component="pubsub.redis"} 1');
+    expect(text).toContain(
+      'dapr_runtime_component_init_fail_total{app_id="app",component="state.postgresql",componentName="orders",reason="init"} 1',
+    );
+  });
+
   it('noMetrics is off and renders nothing', async () => {
     expect(noMetrics.enabled).toBe(false);
     expect(await noMetrics.render()).toBe('');

@@ -73,6 +73,11 @@ export interface Metrics {
   jobTriggered(success: boolean, elapsedMs: number): void;
   /** An API error answered with this code (`dapr_error_code_total`, when `recordErrorCodes` is on). */
   errorCode(code: string): void;
+  /**
+   * A component was initialised (`dapr_runtime_component_init_total`) or failed to
+   * (`dapr_runtime_component_init_fail_total`, `failed`: daprd's reason, `creation` or `init`).
+   */
+  componentInit(type: string, name: string, failed?: 'creation' | 'init'): void;
   /** A Resiliency document was loaded (`dapr_resiliency_loaded`). */
   resiliencyLoaded(name: string, namespace: string): void;
   /**
@@ -94,6 +99,7 @@ export const noMetrics: Metrics = {
   pubsubIngress: () => {},
   jobTriggered: () => {},
   errorCode: () => {},
+  componentInit: () => {},
   resiliencyLoaded: () => {},
   resiliencyPolicy: () => {},
   render: () => Promise.resolve(''),

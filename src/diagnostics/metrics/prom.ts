@@ -191,6 +191,15 @@ export class PromMetrics implements Metrics {
       [...job, 'success'],
       buckets,
     );
+    this.counter('dapr_runtime_component_init_total', 'The number of initialized components.', [
+      'app_id',
+      'component',
+    ]);
+    this.counter(
+      'dapr_runtime_component_init_fail_total',
+      'The number of component initialization failures.',
+      ['app_id', 'component', 'componentName', 'reason'],
+    );
     const policy = ['app_id', 'flow_direction', 'name', 'namespace', 'policy', 'status', 'target'];
     this.counter('dapr_resiliency_loaded', 'Number of resiliency policies loaded.', [
       'app_id',
@@ -355,6 +364,13 @@ export class PromMetrics implements Metrics {
   errorCode(code: string): void {
     if (!this.opts.recordErrorCodes || !code) return;
     this.c.dapr_error_code_total.bind([this.opts.appId, errorCategory(code), code]).inc();
+  }
+
+  componentInit(type: string, name: string, failed?: 'creation' | 'init'): void {
+    // Once per component: the metric's own per-label-set map is cache enough.
+    if (failed)
+      this.c.dapr_runtime_component_init_fail_total.bind([this.opts.appId, type, name, failed]).inc();
+    else this.c.dapr_runtime_component_init_total.bind([this.opts.appId, type]).inc();
   }
 
   resiliencyLoaded(name: string, namespace: string): void {
