@@ -119,6 +119,13 @@ describe('PromMetrics', () => {
     );
   });
 
+  it("serves the process metrics daprd's Prometheus endpoint has (process_*)", async () => {
+    const text = await new PromMetrics({ appId: 'app', namespace: '' }).render();
+    expect(text).toMatch(/^process_cpu_seconds_total \d/m);
+    expect(text).toMatch(/^process_resident_memory_bytes \d/m);
+    expect(text).toMatch(/^process_start_time_seconds \d/m);
+  });
+
   it('noMetrics is off and renders nothing', async () => {
     expect(noMetrics.enabled).toBe(false);
     expect(await noMetrics.render()).toBe('');

@@ -238,9 +238,11 @@ export class PromMetrics implements Metrics {
   }
 
   async render(): Promise<string> {
-    this.registry ??= import('prom-client').then(({ Registry }) => {
+    this.registry ??= import('prom-client').then(({ Registry, collectDefaultMetrics }) => {
       const r = new Registry();
       for (const m of this.all) r.registerMetric(m as never);
+      // daprd serves its process collector's series (process_cpu_seconds_total, ...) beside its own.
+      collectDefaultMetrics({ register: r });
       return r;
     });
     return (await this.registry).metrics();
