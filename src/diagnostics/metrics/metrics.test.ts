@@ -126,6 +126,33 @@ describe('PromMetrics', () => {
     expect(text).toMatch(/^process_start_time_seconds \d/m);
   });
 
+  it("calls to the app: daprd's dapr_http_client_* and dapr_http_healthprobes_* series", async () => {
+    const m = new PromMetrics({ appId: 'app', namespace: '', latencyBuckets: [10] });
+    m.httpClientRequest('POST', '/orders', 200, 3, 12, 0);
+    m.httpClientRequest('POST', 'orders', 500, 4, 12, 5);
+    m.httpClientRequest('GET', 'dapr/subscribe', 200, 1, 0, 40);
+    m.appHealthProbe(204, 2);
+    const text = await m.render();
+    expect(text).toContain(
+      'dapr_http_client_completed_count{app_id="app",method="POST",path="/orders",status="200"} 1',
+    );
+    expect(text).toContain(
+      'dapr_http_client_completed_count{app_id="app",method="POST",path="/orders",status="500"} 1',
+    );
+    expect(text).toContain(
+      'dapr_http_client_completed_count{app_id="app",method="GET",path="/dapr/subscribe",status="200"} 1',
+    );
+    expect(text).toContain(
+      'dapr_http_client_roundtrip_latency_count{app_id="app",method="POST",path="/orders",status="200"} 1',
+    );
+    expect(text).toContain(
+      'dapr_http_client_sent_bytes_count{app_id="app",method="POST",path="/orders",status=""} 2',
+    );
+    expect(text).toContain('dapr_http_client_received_bytes_sum{app_id="app"} 45');
+    expect(text).toContain('dapr_http_healthprobes_completed_count{app_id="app",status="204"} 1');
+    expect(text).toContain('dapr_http_healthprobes_roundtrip_latency_count{app_id="app",status="204"} 1');
+  });
+
   it('noMetrics is off and renders nothing', async () => {
     expect(noMetrics.enabled).toBe(false);
     expect(await noMetrics.render()).toBe('');

@@ -37,6 +37,20 @@ export interface Metrics {
     reqBytes: number,
     resBytes: number,
   ): void;
+  /**
+   * One call to the app (delivery, job trigger, `/dapr/subscribe`): `dapr_http_client_*`. A call
+   * that got no answer is recorded with status 500, as daprd does.
+   */
+  httpClientRequest(
+    method: string,
+    urlPath: string,
+    status: number,
+    elapsedMs: number,
+    sentBytes: number,
+    receivedBytes: number,
+  ): void;
+  /** One HTTP app health probe (`dapr_http_healthprobes_*`; 500 when it got no answer). */
+  appHealthProbe(status: number, elapsedMs: number): void;
   /** One call to a component (state op, secret get, publish). */
   componentCall(
     block: ComponentBlock,
@@ -93,6 +107,8 @@ export interface Metrics {
 export const noMetrics: Metrics = {
   enabled: false,
   httpServerRequest: () => {},
+  httpClientRequest: () => {},
+  appHealthProbe: () => {},
   componentCall: () => {},
   pubsubEgressBulk: () => {},
   pubsubIngressBulk: () => {},

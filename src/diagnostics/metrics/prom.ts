@@ -73,6 +73,11 @@ export class PromMetrics implements Metrics {
   private readonly c: Record<string, LabeledCounter> = {};
   private readonly h: Record<string, LabeledHistogram> = {};
   private readonly http = new Map<string, HttpSeries>();
+  private readonly client = new Map<
+    string,
+    { completed: CounterSeries; latency: HistogramSeries; sent: HistogramSeries }
+  >();
+  private readonly receivedBytes: HistogramSeries;
   private readonly calls = new Map<string, CallSeries>();
   private readonly ingress = new Map<string, CallSeries>();
   private readonly cbState: LabeledGauge;
@@ -105,6 +110,36 @@ export class PromMetrics implements Metrics {
       'HTTP response body size (uncompressed) in server.',
       ['app_id'],
       SIZE_BUCKETS,
+    );
+    this.counter('dapr_http_client_completed_count', 'Count of completed requests', http);
+    this.histogram(
+      'dapr_http_client_roundtrip_latency',
+      'Time between first byte of request headers sent to last byte of response received, or terminal error',
+      http,
+      buckets,
+    );
+    // daprd records the sent bytes without a status: its label is empty.
+    this.histogram(
+      'dapr_http_client_sent_bytes',
+      'Total bytes sent in request body (not including headers)',
+      http,
+      SIZE_BUCKETS,
+    );
+    this.histogram(
+      'dapr_http_client_received_bytes',
+      'Total bytes received in response bodies (not including headers but including error responses with bodies)',
+      ['app_id'],
+      SIZE_BUCKETS,
+    );
+    this.counter('dapr_http_healthprobes_completed_count', 'Count of completed health probes', [
+      'app_id',
+      'status',
+    ]);
+    this.histogram(
+      'dapr_http_healthprobes_roundtrip_latency',
+      'Time between first byte of health probes headers sent to last byte of response received, or terminal error',
+      ['app_id', 'status'],
+      buckets,
     );
     this.counter(
       'dapr_component_state_count',
@@ -231,6 +266,7 @@ export class PromMetrics implements Metrics {
       );
     this.requestBytes = this.h.dapr_http_server_request_bytes.bind([opts.appId]);
     this.responseBytes = this.h.dapr_http_server_response_bytes.bind([opts.appId]);
+    this.receivedBytes = this.h.dapr_http_client_received_bytes.bind([opts.appId]);
   }
 
   get contentType(): string {
@@ -274,6 +310,40 @@ export class PromMetrics implements Metrics {
     series.latency.observe(elapsedMs);
     this.requestBytes.observe(reqBytes);
     this.responseBytes.observe(resBytes);
+  }
+
+  httpClientRequest(
+    method: string,
+    urlPath: string,
+    status: number,
+    elapsedMs: number,
+    sentBytes: number,
+    receivedBytes: number,
+  ): void {
+    const path = this.pathLabel(urlPath);
+    const key = `${method} ${status} ${path}`;
+    let series = this.client.get(key);
+    if (!series) {
+      const m = this.opts.excludeVerbs ? '' : VERBS.has(method) ? method : 'UNKNOWN';
+      const labels = [this.opts.appId, m, path, String(status)];
+      series = {
+        completed: this.c.dapr_http_client_completed_count.bind(labels),
+        latency: this.h.dapr_http_client_roundtrip_latency.bind(labels),
+        sent: this.h.dapr_http_client_sent_bytes.bind([this.opts.appId, m, path, '']),
+      };
+      this.client.set(key, series);
+    }
+    series.completed.inc();
+    series.latency.observe(elapsedMs);
+    series.sent.observe(sentBytes);
+    this.receivedBytes.observe(receivedBytes);
+  }
+
+  appHealthProbe(status: number, elapsedMs: number): void {
+    // Once per probe interval: the metric's own per-label-set map is cache enough.
+    const labels = [this.opts.appId, String(status)];
+    this.c.dapr_http_healthprobes_completed_count.bind(labels).inc();
+    this.h.dapr_http_healthprobes_roundtrip_latency.bind(labels).observe(elapsedMs);
   }
 
   componentCall(
