@@ -153,6 +153,16 @@ describe('PromMetrics', () => {
     expect(text).toContain('dapr_http_healthprobes_roundtrip_latency_count{app_id="app",status="204"} 1');
   });
 
+  it('increasedCardinality false: no dapr_http_server_response_count (daprd registers it only in legacy mode)', async () => {
+    const m = new PromMetrics({ appId: 'app', namespace: '', http: { increasedCardinality: false } });
+    m.httpServerRequest('GET', '/v1.0/metadata', 200, 1, 0, 0);
+    const text = await m.render();
+    expect(text).toContain(
+      'dapr_http_server_request_count{app_id="app",method="GET",path="",status="200"} 1',
+    );
+    expect(text).not.toContain('dapr_http_server_response_count');
+  });
+
   it('noMetrics is off and renders nothing', async () => {
     expect(noMetrics.enabled).toBe(false);
     expect(await noMetrics.render()).toBe('');

@@ -47,7 +47,8 @@ const VERBS = new Set(['GET', 'PUT', 'POST', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS
 /** The series one HTTP API request updates (one per method × route × status). */
 interface HttpSeries {
   requests: CounterSeries;
-  responses: CounterSeries;
+  /** Only with `increasedCardinality` (daprd's legacy mode registers the metric). */
+  responses?: CounterSeries;
   latency: HistogramSeries;
 }
 
@@ -97,7 +98,9 @@ export class PromMetrics implements Metrics {
     const ingress = ['app_id', 'component', 'namespace', 'process_status', 'status', 'topic'];
     const job = ['app_id', 'namespace', 'operation'];
     this.counter('dapr_http_server_request_count', 'Count of HTTP requests processed by the server.', http);
-    this.counter('dapr_http_server_response_count', 'The number of HTTP responses', http);
+    // daprd registers the response count only in its legacy mode (increasedCardinality, the default).
+    if (opts.http?.increasedCardinality ?? true)
+      this.counter('dapr_http_server_response_count', 'The number of HTTP responses', http);
     this.histogram('dapr_http_server_latency', 'HTTP request end-to-end latency in server.', http, buckets);
     this.histogram(
       'dapr_http_server_request_bytes',
@@ -300,13 +303,13 @@ export class PromMetrics implements Metrics {
       const labels = [this.opts.appId, m, path, String(status)];
       series = {
         requests: this.c.dapr_http_server_request_count.bind(labels),
-        responses: this.c.dapr_http_server_response_count.bind(labels),
+        responses: this.c.dapr_http_server_response_count?.bind(labels),
         latency: this.h.dapr_http_server_latency.bind(labels),
       };
       this.http.set(key, series);
     }
     series.requests.inc();
-    series.responses.inc();
+    series.responses?.inc();
     series.latency.observe(elapsedMs);
     this.requestBytes.observe(reqBytes);
     this.responseBytes.observe(resBytes);
