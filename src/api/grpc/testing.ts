@@ -23,7 +23,7 @@ export class TestGrpcClient {
   }
 
   /** A unary call; rejects with the grpc-js ServiceError. */
-  call<Res>(method: string, request: object, md: Record<string, string> = {}): Promise<Res> {
+  call<Res>(method: string, request: object, md: Record<string, string | Buffer> = {}): Promise<Res> {
     const def = this.service[method];
     return new Promise((resolve, reject) =>
       this.client.makeUnaryRequest(
@@ -52,7 +52,7 @@ export class TestGrpcClient {
     this.client.close();
   }
 
-  private metadata(md: Record<string, string>): Metadata {
+  private metadata(md: Record<string, string | Buffer>): Metadata {
     const out = new Metadata();
     if (this.token) out.set('dapr-api-token', this.token);
     for (const [k, v] of Object.entries(md)) out.set(k, v);
