@@ -339,6 +339,7 @@ export class Runtime {
       serving: health.ready,
       apiLogging: this.obs?.apiLogging.enabled ?? this.opts.enableApiLogging ?? false,
       onError: this.obs?.metrics.enabled ? (e) => this.obs?.metrics.errorCode(e.errorCode) : undefined,
+      metrics: this.obs?.metrics.enabled ? this.obs.metrics : undefined,
     });
     this.grpcBoundPort = await this.grpcServer.listen(this.opts.grpcPort ?? 50001, host ?? '0.0.0.0');
   }

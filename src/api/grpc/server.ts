@@ -11,6 +11,7 @@ import {
   type UntypedServiceImplementation,
   type sendUnaryData,
 } from '@grpc/grpc-js';
+import type { Metrics } from '../../diagnostics/metrics/metrics.js';
 import type { Logger } from '../../diagnostics/logger.js';
 import type { DaprError } from '../../errors/dapr-error.js';
 import { daprProtos } from './protos.js';
@@ -59,6 +60,8 @@ export interface GrpcApiServerOptions {
   apiLogging?: boolean;
   /** Sees every DaprError answered (metrics). */
   onError?: (e: DaprError) => void;
+  /** Counts each call by method and status (`dapr_grpc_io_server_*`). */
+  metrics?: Pick<Metrics, 'grpcServerRequest'>;
 }
 
 /**
@@ -131,9 +134,9 @@ export class GrpcApiServer {
     call: ServerUnaryCall<unknown, unknown>,
     callback: sendUnaryData<unknown>,
   ): void {
-    const started = this.opts.apiLogging ? performance.now() : 0;
+    const started = this.observed ? performance.now() : 0;
     const done = (status: GrpcStatus | null, res?: unknown) => {
-      if (this.opts.apiLogging) this.logCall(name, call.metadata, status?.code ?? Code.OK, started);
+      if (this.observed) this.observe(name, call.metadata, status?.code ?? Code.OK, started);
       if (status) callback(status);
       else callback(null, res ?? {});
     };
@@ -155,12 +158,12 @@ export class GrpcApiServer {
   }
 
   private stream(name: string, fn: StreamRpc, call: ServerDuplexStream<unknown, unknown>): void {
-    const started = this.opts.apiLogging ? performance.now() : 0;
+    const started = this.observed ? performance.now() : 0;
     let finished = false;
     const finish = (code: number) => {
       if (finished) return;
       finished = true;
-      if (this.opts.apiLogging) this.logCall(name, call.metadata, code, started);
+      if (this.observed) this.observe(name, call.metadata, code, started);
     };
     const fail = (err: unknown) => {
       const status = this.status(err);
@@ -219,12 +222,21 @@ export class GrpcApiServer {
     };
   }
 
-  private logCall(method: string, md: Metadata, code: number, started: number): void {
+  /** Whether calls are logged or measured (else nothing is timed). */
+  private get observed(): boolean {
+    return this.opts.apiLogging === true || this.opts.metrics !== undefined;
+  }
+
+  private observe(method: string, md: Metadata, code: number, started: number): void {
+    const fullMethod = `/dapr.proto.runtime.v1.Dapr/${method}`;
+    const elapsed = performance.now() - started;
+    this.opts.metrics?.grpcServerRequest(fullMethod, code, elapsed);
+    if (!this.opts.apiLogging) return;
     this.log.info(
       {
-        method: `/dapr.proto.runtime.v1.Dapr/${method}`,
+        method: fullMethod,
         code: Code[code] ?? String(code),
-        duration: Math.round((performance.now() - started) * 1000) / 1000,
+        duration: Math.round(elapsed * 1000) / 1000,
         useragent: md.get('user-agent')[0],
       },
       'gRPC API Called',

@@ -163,6 +163,24 @@ describe('PromMetrics', () => {
     expect(text).not.toContain('dapr_http_server_response_count');
   });
 
+  it("gRPC API calls: daprd's dapr_grpc_io_server_completed_rpcs and _server_latency", async () => {
+    const m = new PromMetrics({ appId: 'app', namespace: '', latencyBuckets: [10] });
+    m.grpcServerRequest('/dapr.proto.runtime.v1.Dapr/GetState', 0, 2);
+    m.grpcServerRequest('/dapr.proto.runtime.v1.Dapr/GetState', 3, 1);
+    m.grpcServerRequest('/dapr.proto.runtime.v1.Dapr/GetState', 0, 1);
+    const text = await m.render();
+    const method = 'grpc_server_method="/dapr.proto.runtime.v1.Dapr/GetState"';
+    expect(text).toContain(
+      `dapr_grpc_io_server_completed_rpcs{app_id="app",${method},grpc_server_status="OK"} 2`,
+    );
+    expect(text).toContain(
+      `dapr_grpc_io_server_completed_rpcs{app_id="app",${method},grpc_server_status="InvalidArgument"} 1`,
+    );
+    expect(text).toContain(
+      `dapr_grpc_io_server_server_latency_count{app_id="app",${method},grpc_server_status="OK"} 2`,
+    );
+  });
+
   it('noMetrics is off and renders nothing', async () => {
     expect(noMetrics.enabled).toBe(false);
     expect(await noMetrics.render()).toBe('');

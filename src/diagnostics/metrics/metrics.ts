@@ -49,6 +49,8 @@ export interface Metrics {
     sentBytes: number,
     receivedBytes: number,
   ): void;
+  /** One gRPC API call (`dapr_grpc_io_server_*`): its full method name and gRPC status code. */
+  grpcServerRequest(method: string, code: number, elapsedMs: number): void;
   /** One HTTP app health probe (`dapr_http_healthprobes_*`; 500 when it got no answer). */
   appHealthProbe(status: number, elapsedMs: number): void;
   /** One call to a component (state op, secret get, publish). */
@@ -109,6 +111,7 @@ export const noMetrics: Metrics = {
   httpServerRequest: () => {},
   httpClientRequest: () => {},
   appHealthProbe: () => {},
+  grpcServerRequest: () => {},
   componentCall: () => {},
   pubsubEgressBulk: () => {},
   pubsubIngressBulk: () => {},

@@ -39,6 +39,27 @@ export interface PromMetricsOptions {
   rules?: MetricRule[] | null;
 }
 
+/** gRPC status codes as Go's codes.Code prints them (daprd's `grpc_server_status` label). */
+const GRPC_CODES = [
+  'OK',
+  'Canceled',
+  'Unknown',
+  'InvalidArgument',
+  'DeadlineExceeded',
+  'NotFound',
+  'AlreadyExists',
+  'PermissionDenied',
+  'ResourceExhausted',
+  'FailedPrecondition',
+  'Aborted',
+  'OutOfRange',
+  'Unimplemented',
+  'Internal',
+  'Unavailable',
+  'DataLoss',
+  'Unauthenticated',
+];
+
 /** The statuses daprd's breaker gauge has a series for (gobreaker's state names, and unknown). */
 const CB_STATES = ['closed', 'half-open', 'open', 'unknown'];
 
@@ -74,6 +95,7 @@ export class PromMetrics implements Metrics {
   private readonly c: Record<string, LabeledCounter> = {};
   private readonly h: Record<string, LabeledHistogram> = {};
   private readonly http = new Map<string, HttpSeries>();
+  private readonly grpc = new Map<string, CallSeries>();
   private readonly client = new Map<
     string,
     { completed: CounterSeries; latency: HistogramSeries; sent: HistogramSeries }
@@ -113,6 +135,18 @@ export class PromMetrics implements Metrics {
       'HTTP response body size (uncompressed) in server.',
       ['app_id'],
       SIZE_BUCKETS,
+    );
+    const grpc = ['app_id', 'grpc_server_method', 'grpc_server_status'];
+    this.counter(
+      'dapr_grpc_io_server_completed_rpcs',
+      'Distribution of bytes sent per RPC, by method.',
+      grpc,
+    );
+    this.histogram(
+      'dapr_grpc_io_server_server_latency',
+      'Time between first byte of request received to last byte of response sent, or terminal error.',
+      grpc,
+      buckets,
     );
     this.counter('dapr_http_client_completed_count', 'Count of completed requests', http);
     this.histogram(
@@ -340,6 +374,21 @@ export class PromMetrics implements Metrics {
     series.latency.observe(elapsedMs);
     series.sent.observe(sentBytes);
     this.receivedBytes.observe(receivedBytes);
+  }
+
+  grpcServerRequest(method: string, code: number, elapsedMs: number): void {
+    const key = `${method} ${code}`;
+    let series = this.grpc.get(key);
+    if (!series) {
+      const labels = [this.opts.appId, method, GRPC_CODES[code] ?? 'Code(' + code + ')'];
+      series = {
+        count: this.c.dapr_grpc_io_server_completed_rpcs.bind(labels),
+        latency: this.h.dapr_grpc_io_server_server_latency.bind(labels),
+      };
+      this.grpc.set(key, series);
+    }
+    series.count.inc();
+    series.latency.observe(elapsedMs);
   }
 
   appHealthProbe(status: number, elapsedMs: number): void {
