@@ -346,6 +346,7 @@ export class Runtime {
       apiLogging: this.obs?.apiLogging.enabled ?? this.opts.enableApiLogging ?? false,
       onError: this.obs?.metrics.enabled ? (e) => this.obs?.metrics.errorCode(e.errorCode) : undefined,
       metrics: this.obs?.metrics.enabled ? this.obs.metrics : undefined,
+      tracing: this.obs?.tracing,
     });
     this.grpcBoundPort = await this.grpcServer.listen(this.opts.grpcPort ?? 50001, host ?? '0.0.0.0');
   }

@@ -3,7 +3,7 @@ import {
   Server,
   ServerCredentials,
   status as Code,
-  type Metadata,
+  Metadata,
   type ServerDuplexStream,
   type ServerUnaryCall,
   type ServerWritableStream,
@@ -13,9 +13,16 @@ import {
 } from '@grpc/grpc-js';
 import type { Metrics } from '../../diagnostics/metrics/metrics.js';
 import type { Logger } from '../../diagnostics/logger.js';
+import {
+  binaryFromTraceparent,
+  runWithSpan,
+  type Span,
+  type Tracing,
+} from '../../diagnostics/tracing/index.js';
 import type { DaprError } from '../../errors/dapr-error.js';
 import { daprProtos } from './protos.js';
 import { toGrpcStatus, unauthenticated, type GrpcStatus } from './status.js';
+import { grpcTraceContext } from './trace-context.js';
 
 const TOKEN_KEY = 'dapr-api-token';
 
@@ -62,6 +69,8 @@ export interface GrpcApiServerOptions {
   onError?: (e: DaprError) => void;
   /** Counts each call by method and status (`dapr_grpc_io_server_*`). */
   metrics?: Pick<Metrics, 'grpcServerRequest'>;
+  /** A span per unary call (child of the caller's context), current while the handler runs. */
+  tracing?: Tracing;
 }
 
 /**
@@ -135,8 +144,13 @@ export class GrpcApiServer {
     callback: sendUnaryData<unknown>,
   ): void {
     const started = this.observed ? performance.now() : 0;
+    const span = this.startSpan(name, call);
     const done = (status: GrpcStatus | null, res?: unknown) => {
       if (this.observed) this.observe(name, call.metadata, status?.code ?? Code.OK, started);
+      if (span) {
+        if (status) span.recordError(new Error(status.details));
+        span.end();
+      }
       if (status) callback(status);
       else callback(null, res ?? {});
     };
@@ -145,7 +159,7 @@ export class GrpcApiServer {
     const ctx: RpcContext = { metadata: call.metadata, closing: this.closing.signal };
     let out: unknown;
     try {
-      out = fn(call.request as never, ctx);
+      out = runWithSpan(span, () => fn(call.request as never, ctx));
     } catch (err) {
       return done(this.status(err));
     }
@@ -220,6 +234,26 @@ export class GrpcApiServer {
         call.once('cancelled', () => this.closing.signal.removeEventListener('abort', end));
       },
     };
+  }
+
+  /**
+   * The call's span as daprd starts it (named by the full method, a client span under the caller's
+   * `grpc-trace-bin` / `traceparent`), its context sent back in the `grpc-trace-bin` header.
+   */
+  private startSpan(name: string, call: ServerUnaryCall<unknown, unknown>): Span | undefined {
+    const tracing = this.opts.tracing;
+    if (!tracing?.enabled) return undefined;
+    const span = tracing.startSpan(`/dapr.proto.runtime.v1.Dapr/${name}`, {
+      kind: 'client',
+      parent: grpcTraceContext(call.metadata),
+    });
+    const bin = span && binaryFromTraceparent(span.traceparent);
+    if (bin) {
+      const md = new Metadata();
+      md.set('grpc-trace-bin', bin);
+      call.sendMetadata(md);
+    }
+    return span;
   }
 
   /** Whether calls are logged or measured (else nothing is timed). */

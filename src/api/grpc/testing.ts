@@ -37,6 +37,23 @@ export class TestGrpcClient {
     );
   }
 
+  /** A unary call that resolves the response headers (initial metadata) the server sent. */
+  callHeaders(method: string, request: object, md: Record<string, string | Buffer> = {}): Promise<Metadata> {
+    const def = this.service[method];
+    return new Promise((resolve, reject) => {
+      let headers = new Metadata();
+      const call = this.client.makeUnaryRequest(
+        def.path,
+        def.requestSerialize,
+        def.responseDeserialize,
+        request,
+        this.metadata(md),
+        (err: ServiceError | null) => (err ? reject(err) : resolve(headers)),
+      );
+      call.on('metadata', (m: Metadata) => (headers = m));
+    });
+  }
+
   /** A bidirectional stream. */
   stream<Req, Res>(method: string, md: Record<string, string> = {}): ClientDuplexStream<Req, Res> {
     const def = this.service[method];

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  binaryFromTraceparent,
   formatTraceparent,
   isSampled,
   parseTraceparent,
@@ -65,6 +66,11 @@ describe('grpc-trace-bin', () => {
     expect(traceparentFromBinary(bin([0, 0], traceId, [1], spanId, [2, 1]))).toBe(TP);
     expect(traceparentFromBinary(bin([0, 0], traceId, [1], spanId, [2, 0]))).toBe(TP.replace(/01$/, '00'));
     expect(traceparentFromBinary(bin([0, 0], traceId, [1], spanId))).toBe(TP.replace(/01$/, '00'));
+  });
+
+  it('writes a traceparent back in the same format', () => {
+    expect(traceparentFromBinary(binaryFromTraceparent(TP)!)).toBe(TP);
+    expect(binaryFromTraceparent('nonsense')).toBeUndefined();
   });
 
   it('rejects other versions, a missing trace id and all-zero ids', () => {

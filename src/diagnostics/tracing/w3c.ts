@@ -62,6 +62,19 @@ export function traceparentFromBinary(b: Buffer): string | undefined {
   return parseTraceparent(traceparent) ? traceparent : undefined;
 }
 
+/** A `traceparent` in OpenCensus' binary format, for a `grpc-trace-bin` response header. */
+export function binaryFromTraceparent(traceparent: string): Buffer | undefined {
+  const p = parseTraceparent(traceparent);
+  if (!p) return undefined;
+  return Buffer.concat([
+    Buffer.from([0, 0]),
+    Buffer.from(p.traceId, 'hex'),
+    Buffer.from([1]),
+    Buffer.from(p.spanId, 'hex'),
+    Buffer.from([2, p.flags & 0xff]),
+  ]);
+}
+
 /**
  * A new trace's context, not sampled: what daprd's always-present span carries when tracing is off
  * (its tracer provider exists with or without exporters, at a 1e-4 default sampling rate).

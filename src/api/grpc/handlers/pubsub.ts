@@ -1,7 +1,6 @@
-import type { Metadata } from '@grpc/grpc-js';
 import { Errors } from '../../../errors/catalogue.js';
 import { isDaprError } from '../../../errors/dapr-error.js';
-import { traceparentFromBinary } from '../../../diagnostics/tracing/index.js';
+import { grpcTraceContext as trace } from '../trace-context.js';
 import type { PubSubApi } from '../../universal/pubsub.js';
 import { rpc, type UnaryRpc } from '../server.js';
 
@@ -76,22 +75,4 @@ function checkTarget(
       throw Errors.pubsubNotFound(req.pubsubName, null);
     throw err;
   }
-}
-
-/**
- * The caller's trace context from the call metadata, read as daprd reads it: `grpc-trace-bin`
- * (binary) when present, else the W3C `traceparent` / `tracestate` keys.
- */
-function trace(md: Metadata): { traceparent?: string; tracestate?: string } {
-  const bin = md.get('grpc-trace-bin');
-  if (bin.length > 0) {
-    const traceparent = Buffer.isBuffer(bin[0]) ? traceparentFromBinary(bin[0]) : undefined;
-    return traceparent ? { traceparent } : {};
-  }
-  const traceparent = md.get('traceparent')[0];
-  const tracestate = md.get('tracestate')[0];
-  return {
-    ...(typeof traceparent === 'string' ? { traceparent } : {}),
-    ...(typeof tracestate === 'string' ? { tracestate } : {}),
-  };
 }
