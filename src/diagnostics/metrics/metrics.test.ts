@@ -95,6 +95,20 @@ describe('PromMetrics', () => {
     );
   });
 
+  it("a rule's regex may start with Go's inline flags ((?i))", async () => {
+    const m = new PromMetrics({
+      appId: 'app',
+      namespace: '',
+      rules: [
+        { name: 'dapr_http_server_request_count', labels: [{ name: 'path', regex: { '/x/': '(?i)/X/.+' } }] },
+      ],
+    });
+    m.httpServerRequest('GET', '/x/abc', 200, 1, 0, 0);
+    expect(await m.render()).toContain(
+      'dapr_http_server_request_count{app_id="app",method="GET",path="/x/",status="200"} 1',
+    );
+  });
+
   it('a rule whose regex does not compile is an error, as daprd fails to start its metrics', () => {
     expect(
       () =>

@@ -27,7 +27,7 @@ export function metricRules(
         label.name,
         Object.entries(label.regex ?? {}).map(([replacement, pattern]) => {
           try {
-            return [new RegExp(pattern, 'g'), replacement];
+            return [goRegExp(pattern), replacement];
           } catch (err) {
             throw new Error(
               `failed to compile regex for rule ${rule.name}/${label.name}: ${(err as Error).message}`,
@@ -55,4 +55,11 @@ export function metricRules(
 /** daprd matches rule names without the `dapr_` prefix and with `/` and `_` alike. */
 function metricKey(name: string): string {
   return name.replace('dapr_', '').replaceAll('/', '_');
+}
+
+/** Go's leading inline flags (`(?i)`, `(?is)`) as JavaScript flags; JavaScript has no inline form. */
+function goRegExp(pattern: string): RegExp {
+  const inline = /^\(\?([ims]+)\)/.exec(pattern);
+  if (!inline) return new RegExp(pattern, 'g');
+  return new RegExp(pattern.slice(inline[0].length), 'g' + [...new Set(inline[1])].join(''));
 }
