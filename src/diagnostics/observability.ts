@@ -57,6 +57,7 @@ export class Observability {
           namespace: opts.namespace,
           latencyBuckets: m?.latencyDistributionBuckets ?? undefined,
           recordErrorCodes: m?.recordErrorCodes ?? false,
+          rules: m?.rules,
           excludeVerbs: m?.http?.excludeVerbs ?? false,
           http: {
             increasedCardinality: m?.http?.increasedCardinality,

@@ -97,6 +97,54 @@ describe('Configuration resource (--config)', () => {
     expect(defaultConfiguration().enabledFeatures).toEqual([]);
   });
 
+  // docs.dapr.io "Configure tracing" → "Environment variables": OTEL_EXPORTER_OTLP_ENDPOINT turns
+  // tracing on (as daprd's SetTracingSpecFromEnv: sampling "1", scheme stripped, http* → http).
+  it('OTEL_EXPORTER_OTLP_* environment variables turn on OTLP tracing', async () => {
+    const c = await loadConfiguration(undefined, {
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://localhost:4318',
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
+      OTEL_EXPORTER_OTLP_INSECURE: 'true',
+      OTEL_EXPORTER_OTLP_HEADERS: 'api-key=k1,x-team=obs',
+      OTEL_EXPORTER_OTLP_TIMEOUT: '5000',
+    });
+    expect(c.spec.tracing).toEqual({
+      samplingRate: '1',
+      otel: {
+        endpointAddress: 'localhost:4318',
+        protocol: 'http',
+        isSecure: false,
+        headers: ['api-key=k1', 'x-team=obs'],
+        timeout: '5000ms',
+      },
+    });
+    // The traces-specific variables win; a protocol that is not http* is grpc; secure by default.
+    const t = await loadConfiguration(undefined, {
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://ignored:4318',
+      OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'https://collector:4317',
+    });
+    expect(t.spec.tracing?.otel).toEqual({ endpointAddress: 'collector:4317', protocol: 'grpc' });
+  });
+
+  it("a Configuration's own otel endpoint and sampling rate win over the environment", async () => {
+    const cfg = file(
+      'otel.yaml',
+      'apiVersion: dapr.io/v1alpha1\nkind: Configuration\nmetadata: {name: c}\nspec:\n  tracing:\n    samplingRate: "0.5"\n    otel: {endpointAddress: "mine:4317", protocol: grpc}\n',
+    );
+    const c = await loadConfiguration(cfg, { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://env:4318' });
+    expect(c.spec.tracing).toEqual({
+      samplingRate: '0.5',
+      otel: { endpointAddress: 'mine:4317', protocol: 'grpc' },
+    });
+    const rate = file(
+      'rate.yaml',
+      'apiVersion: dapr.io/v1alpha1\nkind: Configuration\nmetadata: {name: c}\nspec:\n  tracing:\n    samplingRate: "0.5"\n',
+    );
+    const r = await loadConfiguration(rate, { OTEL_EXPORTER_OTLP_ENDPOINT: 'env:4318' });
+    expect(r.spec.tracing?.samplingRate).toBe('0.5');
+    expect(r.spec.tracing?.otel?.endpointAddress).toBe('env:4318');
+    expect((await loadConfiguration(undefined, {})).spec.tracing).toBeUndefined();
+  });
+
   it('names the file and the field of an invalid document', () => {
     const bad = (spec: string) =>
       `apiVersion: dapr.io/v1alpha1\nkind: Configuration\nmetadata: {name: c}\nspec:\n${spec}`;

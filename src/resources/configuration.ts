@@ -3,6 +3,7 @@ import { parseAllDocuments } from 'yaml';
 import * as z from 'zod';
 import { ResourceError } from './errors.js';
 import { expandEnv } from './expand-env.js';
+import { tracingFromEnv } from './otel-env.js';
 import { allowAllSecrets, secretScopes, type SecretScopes } from './secret-scopes.js';
 
 /** A YAML boolean (or its text, which some tools write quoted). */
@@ -175,13 +176,17 @@ export function parseConfiguration(file: string, source: string, env: NodeJS.Pro
 /**
  * Loads `--config` file(s) as daprd does: `${VAR}` expanded, then each file applied over the
  * previous ones (a later file's spec section replaces the earlier one). No file: the default.
+ * Either way the `OTEL_EXPORTER_OTLP_*` variables can turn OTLP tracing on (see otel-env.ts).
  */
 export async function loadConfiguration(
   files: string | string[] | undefined,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<DaprConfiguration> {
   const list = (Array.isArray(files) ? files : files ? [files] : []).filter(Boolean);
-  if (list.length === 0) return defaultConfiguration();
+  if (list.length === 0) {
+    const tracing = tracingFromEnv(undefined, env);
+    return tracing ? { ...defaultConfiguration(), spec: { tracing } } : defaultConfiguration();
+  }
   let spec: Record<string, unknown> = {};
   let name = '';
   for (const file of list) {
@@ -198,6 +203,7 @@ export async function loadConfiguration(
     );
     spec = { ...spec, ...next };
   }
+  spec.tracing = tracingFromEnv(spec.tracing as TracingSpec | undefined, env);
   return configurationOf(name, list, spec as ConfigurationSpec);
 }
 

@@ -1,3 +1,4 @@
+import type { Metrics } from '../diagnostics/metrics/metrics.js';
 import { appPath } from './clean-path.js';
 import { Http1Pool } from './http1-pool.js';
 
@@ -25,6 +26,8 @@ export interface AppChannelOptions {
   /** Max calls in flight to the app; <= 0 is unlimited (`--app-max-concurrency`). */
   maxConcurrency?: number;
   appId: string;
+  /** Counts each call and health probe (`dapr_http_client_*`, `dapr_http_healthprobes_*`). */
+  metrics?: Pick<Metrics, 'enabled' | 'httpClientRequest' | 'appHealthProbe'>;
 }
 
 /**
@@ -52,17 +55,33 @@ export class AppChannel {
   async request(req: AppRequest): Promise<AppResponse> {
     const slot = this.acquire();
     if (slot) await slot;
+    // daprd's channel cleans the method path (a route `/orders/` is called as `/orders`).
+    const path = appPath(req.path);
+    const metrics = this.opts.metrics?.enabled ? this.opts.metrics : undefined;
+    const started = metrics ? performance.now() : 0;
+    let status = 500;
+    let received = 0;
     try {
-      return await this.send(
+      const res = await this.send(
         req.method,
-        // daprd's channel cleans the method path (a route `/orders/` is called as `/orders`).
-        appPath(req.path),
+        path,
         { ...this.baseHeaders, ...req.headers },
         req.body,
         req.signal,
       );
+      status = res.status;
+      received = res.body.length;
+      return res;
     } finally {
       this.release();
+      metrics?.httpClientRequest(
+        req.method,
+        path,
+        status,
+        performance.now() - started,
+        req.body === undefined ? 0 : Buffer.byteLength(req.body),
+        received,
+      );
     }
   }
 
@@ -73,13 +92,19 @@ export class AppChannel {
    */
   async healthProbe(path: string, timeoutMs: number): Promise<{ healthy: boolean; reason?: string }> {
     const signal = AbortSignal.timeout(timeoutMs);
+    const metrics = this.opts.metrics?.enabled ? this.opts.metrics : undefined;
+    const started = metrics ? performance.now() : 0;
+    let status = 500;
     try {
       const res = await this.send('GET', path, this.baseHeaders, undefined, signal);
+      status = res.status;
       if (res.status >= 200 && res.status < 300) return { healthy: true };
       return { healthy: false, reason: `Health check failed with status code: ${res.status}` };
     } catch (err) {
       const why = signal.aborted ? `timed out after ${timeoutMs} ms` : (err as Error).message;
       return { healthy: false, reason: `Network error: ${why}` };
+    } finally {
+      metrics?.appHealthProbe(status, performance.now() - started);
     }
   }
 

@@ -1,4 +1,5 @@
 import type { Logger } from '../diagnostics/logger.js';
+import type { Metrics } from '../diagnostics/metrics/metrics.js';
 import type { AppDelivery } from '../messaging/delivery/app-delivery.js';
 import { HttpAppDelivery } from '../messaging/delivery/http-delivery.js';
 import type { JobTrigger } from '../scheduler/engine.js';
@@ -21,6 +22,8 @@ export interface AppConnectionOptions {
   logger: Logger;
   /** Max message size to and from a gRPC app, in bytes. */
   maxMessageBytes?: number;
+  /** HTTP apps: calls and health probes are counted as daprd counts them. */
+  metrics?: Metrics;
 }
 
 /** The runtime's way to its app, whatever `--app-protocol` says. */
@@ -62,6 +65,7 @@ export function connectApp(opts: AppConnectionOptions): AppConnection {
     appApiToken: opts.appApiToken,
     maxConcurrency: opts.maxConcurrency,
     appId: opts.appId,
+    metrics: opts.metrics,
   });
   return {
     protocol: 'http',

@@ -86,6 +86,7 @@ export class AppLifecycle {
       appId: this.deps.appId,
       logger,
       maxMessageBytes: this.deps.maxMessageBytes,
+      metrics: this.deps.observability()?.metrics,
     });
     const app = this.app;
     waitForPort(host, opts.appPort, this.deps.signal)

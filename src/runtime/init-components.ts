@@ -1,4 +1,5 @@
 import type { Logger } from '../diagnostics/logger.js';
+import type { Metrics } from '../diagnostics/metrics/metrics.js';
 import { stateStoreRegistry } from '../components/state/registry.js';
 import type { ComponentFactory, ComponentRegistry } from '../components/registry.js';
 import { pubSubRegistry } from '../components/pubsub/registry.js';
@@ -25,6 +26,8 @@ export interface InitComponentsOptions {
   /** Secret store for `secretKeyRef`s of components without `auth.secretStore`. */
   defaultSecretStore?: string;
   compStore: CompStore;
+  /** Counts each initialisation and failure (`dapr_runtime_component_init_*`). */
+  metrics?: Pick<Metrics, 'componentInit'>;
 }
 
 const DEFAULT_INIT_TIMEOUT_MS = 5_000;
@@ -60,11 +63,18 @@ export async function initComponents(
       try {
         const component = await initOne(file, resource, opts);
         live.push(component);
+        opts.metrics?.componentInit(resource.spec.type, name);
         log.info(
           { component: name, type: resource.spec.type, version: resource.spec.version },
           `Component loaded: ${name} (${resource.spec.type}/${resource.spec.version})`,
         );
       } catch (err) {
+        // daprd's reasons: `init` when the component's own init failed, `creation` before that.
+        opts.metrics?.componentInit(
+          resource.spec.type,
+          name,
+          initFailures.has(err as object) ? 'init' : 'creation',
+        );
         const e = err instanceof ComponentInitError ? err : new ComponentInitError(name, file, err);
         if (resource.spec.ignoreErrors) {
           log.warn(
@@ -176,11 +186,15 @@ function initTimeoutMs(text: string | undefined): number {
   return ms !== undefined && ms > 0 ? ms : DEFAULT_INIT_TIMEOUT_MS;
 }
 
+/** Errors thrown by a component's `init()` (the others happened while creating it). */
+const initFailures = new WeakSet<object>();
+
 /** Runs `init()` bounded by `spec.initTimeout`; a failed component is closed before the error goes up. */
 async function initWithTimeout(c: Component, ms: number, name: string): Promise<void> {
   try {
     await withTimeout(c.init(), ms, `init of ${name}`);
   } catch (err) {
+    if (err !== null && typeof err === 'object') initFailures.add(err);
     await c.close().catch(() => undefined);
     throw err;
   }

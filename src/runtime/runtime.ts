@@ -27,6 +27,7 @@ import { jobRoutes } from '../api/http/routes/jobs.js';
 import { JobsApi } from '../api/universal/jobs.js';
 import type { JobStore } from '../components/scheduler/interface.js';
 import { embeddedJobStoreContext, jobStoreRegistry } from '../components/scheduler/registry.js';
+import { withoutDeniedComponents } from '../resources/component-deny.js';
 import { loadConfiguration } from '../resources/configuration.js';
 import {
   defaultSecretStore,
@@ -185,7 +186,12 @@ export class Runtime {
     this.metadataApi.setEnabledFeatures(configuration.enabledFeatures);
     const resources = await this.loadResources(namespace, dataDir);
     const mode = this.opts.mode ?? 'standalone';
-    let loaded = resources.components;
+    const authorizer = this.logger.child({ scope: 'dapr.runtime.authorizer' });
+    let loaded = withoutDeniedComponents(
+      resources.components,
+      configuration.spec.components?.deny ?? [],
+      (m) => authorizer.warn(m),
+    );
     if (mode === 'kubernetes' && !this.opts.disableBuiltinK8sSecretStore)
       loaded = withBuiltinKubernetesSecretStore(loaded);
     const defaultStore = defaultSecretStore(mode, loaded);
@@ -221,6 +227,7 @@ export class Runtime {
         env,
         defaultSecretStore: defaultStore,
         compStore: this.compStore,
+        metrics,
       });
       await this.openJobs(namespace, dataDir, env);
       await this.subscribeOutboxes();
@@ -338,6 +345,8 @@ export class Runtime {
       serving: health.ready,
       apiLogging: this.obs?.apiLogging.enabled ?? this.opts.enableApiLogging ?? false,
       onError: this.obs?.metrics.enabled ? (e) => this.obs?.metrics.errorCode(e.errorCode) : undefined,
+      metrics: this.obs?.metrics.enabled ? this.obs.metrics : undefined,
+      tracing: this.obs?.tracing,
     });
     this.grpcBoundPort = await this.grpcServer.listen(this.opts.grpcPort ?? 50001, host ?? '0.0.0.0');
   }

@@ -3,7 +3,7 @@ import {
   Server,
   ServerCredentials,
   status as Code,
-  type Metadata,
+  Metadata,
   type ServerDuplexStream,
   type ServerUnaryCall,
   type ServerWritableStream,
@@ -11,10 +11,18 @@ import {
   type UntypedServiceImplementation,
   type sendUnaryData,
 } from '@grpc/grpc-js';
+import type { Metrics } from '../../diagnostics/metrics/metrics.js';
 import type { Logger } from '../../diagnostics/logger.js';
+import {
+  binaryFromTraceparent,
+  runWithSpan,
+  type Span,
+  type Tracing,
+} from '../../diagnostics/tracing/index.js';
 import type { DaprError } from '../../errors/dapr-error.js';
 import { daprProtos } from './protos.js';
 import { toGrpcStatus, unauthenticated, type GrpcStatus } from './status.js';
+import { grpcTraceContext } from './trace-context.js';
 
 const TOKEN_KEY = 'dapr-api-token';
 
@@ -59,6 +67,10 @@ export interface GrpcApiServerOptions {
   apiLogging?: boolean;
   /** Sees every DaprError answered (metrics). */
   onError?: (e: DaprError) => void;
+  /** Counts each call by method and status (`dapr_grpc_io_server_*`). */
+  metrics?: Pick<Metrics, 'grpcServerRequest'>;
+  /** A span per unary call (child of the caller's context), current while the handler runs. */
+  tracing?: Tracing;
 }
 
 /**
@@ -131,9 +143,14 @@ export class GrpcApiServer {
     call: ServerUnaryCall<unknown, unknown>,
     callback: sendUnaryData<unknown>,
   ): void {
-    const started = this.opts.apiLogging ? performance.now() : 0;
+    const started = this.observed ? performance.now() : 0;
+    const span = this.startSpan(name, call);
     const done = (status: GrpcStatus | null, res?: unknown) => {
-      if (this.opts.apiLogging) this.logCall(name, call.metadata, status?.code ?? Code.OK, started);
+      if (this.observed) this.observe(name, call.metadata, status?.code ?? Code.OK, started);
+      if (span) {
+        if (status) span.recordError(new Error(status.details));
+        span.end();
+      }
       if (status) callback(status);
       else callback(null, res ?? {});
     };
@@ -142,7 +159,7 @@ export class GrpcApiServer {
     const ctx: RpcContext = { metadata: call.metadata, closing: this.closing.signal };
     let out: unknown;
     try {
-      out = fn(call.request as never, ctx);
+      out = runWithSpan(span, () => fn(call.request as never, ctx));
     } catch (err) {
       return done(this.status(err));
     }
@@ -155,12 +172,12 @@ export class GrpcApiServer {
   }
 
   private stream(name: string, fn: StreamRpc, call: ServerDuplexStream<unknown, unknown>): void {
-    const started = this.opts.apiLogging ? performance.now() : 0;
+    const started = this.observed ? performance.now() : 0;
     let finished = false;
     const finish = (code: number) => {
       if (finished) return;
       finished = true;
-      if (this.opts.apiLogging) this.logCall(name, call.metadata, code, started);
+      if (this.observed) this.observe(name, call.metadata, code, started);
     };
     const fail = (err: unknown) => {
       const status = this.status(err);
@@ -219,12 +236,41 @@ export class GrpcApiServer {
     };
   }
 
-  private logCall(method: string, md: Metadata, code: number, started: number): void {
+  /**
+   * The call's span as daprd starts it (named by the full method, a client span under the caller's
+   * `grpc-trace-bin` / `traceparent`), its context sent back in the `grpc-trace-bin` header.
+   */
+  private startSpan(name: string, call: ServerUnaryCall<unknown, unknown>): Span | undefined {
+    const tracing = this.opts.tracing;
+    if (!tracing?.enabled) return undefined;
+    const span = tracing.startSpan(`/dapr.proto.runtime.v1.Dapr/${name}`, {
+      kind: 'client',
+      parent: grpcTraceContext(call.metadata),
+    });
+    const bin = span && binaryFromTraceparent(span.traceparent);
+    if (bin) {
+      const md = new Metadata();
+      md.set('grpc-trace-bin', bin);
+      call.sendMetadata(md);
+    }
+    return span;
+  }
+
+  /** Whether calls are logged or measured (else nothing is timed). */
+  private get observed(): boolean {
+    return this.opts.apiLogging === true || this.opts.metrics !== undefined;
+  }
+
+  private observe(method: string, md: Metadata, code: number, started: number): void {
+    const fullMethod = `/dapr.proto.runtime.v1.Dapr/${method}`;
+    const elapsed = performance.now() - started;
+    this.opts.metrics?.grpcServerRequest(fullMethod, code, elapsed);
+    if (!this.opts.apiLogging) return;
     this.log.info(
       {
-        method: `/dapr.proto.runtime.v1.Dapr/${method}`,
+        method: fullMethod,
         code: Code[code] ?? String(code),
-        duration: Math.round((performance.now() - started) * 1000) / 1000,
+        duration: Math.round(elapsed * 1000) / 1000,
         useragent: md.get('user-agent')[0],
       },
       'gRPC API Called',

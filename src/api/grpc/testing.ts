@@ -23,7 +23,7 @@ export class TestGrpcClient {
   }
 
   /** A unary call; rejects with the grpc-js ServiceError. */
-  call<Res>(method: string, request: object, md: Record<string, string> = {}): Promise<Res> {
+  call<Res>(method: string, request: object, md: Record<string, string | Buffer> = {}): Promise<Res> {
     const def = this.service[method];
     return new Promise((resolve, reject) =>
       this.client.makeUnaryRequest(
@@ -35,6 +35,23 @@ export class TestGrpcClient {
         (err: ServiceError | null, res?: unknown) => (err ? reject(err) : resolve(res as Res)),
       ),
     );
+  }
+
+  /** A unary call that resolves the response headers (initial metadata) the server sent. */
+  callHeaders(method: string, request: object, md: Record<string, string | Buffer> = {}): Promise<Metadata> {
+    const def = this.service[method];
+    return new Promise((resolve, reject) => {
+      let headers = new Metadata();
+      const call = this.client.makeUnaryRequest(
+        def.path,
+        def.requestSerialize,
+        def.responseDeserialize,
+        request,
+        this.metadata(md),
+        (err: ServiceError | null) => (err ? reject(err) : resolve(headers)),
+      );
+      call.on('metadata', (m: Metadata) => (headers = m));
+    });
   }
 
   /** A bidirectional stream. */
@@ -52,7 +69,7 @@ export class TestGrpcClient {
     this.client.close();
   }
 
-  private metadata(md: Record<string, string>): Metadata {
+  private metadata(md: Record<string, string | Buffer>): Metadata {
     const out = new Metadata();
     if (this.token) out.set('dapr-api-token', this.token);
     for (const [k, v] of Object.entries(md)) out.set(k, v);

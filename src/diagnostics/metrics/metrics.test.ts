@@ -72,6 +72,129 @@ describe('PromMetrics', () => {
     expect(text).not.toContain('dapr_error_code_total');
   });
 
+  it('metrics.rules rewrite the label values of the metric they name, as daprd (docs: "Transform metrics with regular expressions")', async () => {
+    const m = new PromMetrics({
+      appId: 'app',
+      namespace: '',
+      rules: [
+        {
+          name: 'dapr_http_server_request_count',
+          labels: [{ name: 'path', regex: { 'orders/': 'orders/.+' } }],
+        },
+      ],
+    });
+    m.httpServerRequest('GET', '/v1.0/invoke/orders/a746dhsk293972nz', 200, 1, 0, 0);
+    m.httpServerRequest('GET', '/v1.0/invoke/orders/b1', 200, 1, 0, 0);
+    const text = await m.render();
+    expect(text).toContain(
+      'dapr_http_server_request_count{app_id="app",method="GET",path="/v1.0/invoke/orders/",status="200"} 2',
+    );
+    // Other metrics keep their labels.
+    expect(text).toContain(
+      'dapr_http_server_latency_count{app_id="app",method="GET",path="/v1.0/invoke/orders/a746dhsk293972nz"',
+    );
+  });
+
+  it("a rule's regex may start with Go's inline flags ((?i))", async () => {
+    const m = new PromMetrics({
+      appId: 'app',
+      namespace: '',
+      rules: [
+        { name: 'dapr_http_server_request_count', labels: [{ name: 'path', regex: { '/x/': '(?i)/X/.+' } }] },
+      ],
+    });
+    m.httpServerRequest('GET', '/x/abc', 200, 1, 0, 0);
+    expect(await m.render()).toContain(
+      'dapr_http_server_request_count{app_id="app",method="GET",path="/x/",status="200"} 1',
+    );
+  });
+
+  it('a rule whose regex does not compile is an error, as daprd fails to start its metrics', () => {
+    expect(
+      () =>
+        new PromMetrics({
+          appId: 'app',
+          namespace: '',
+          rules: [{ name: 'dapr_http_server_request_count', labels: [{ name: 'path', regex: { x: '(' } }] }],
+        }),
+    ).toThrow(/failed to compile regex for rule dapr_http_server_request_count\/path/);
+  });
+
+  it("component initialisations: daprd's dapr_runtime_component_init_total and _init_fail_total", async () => {
+    const m = new PromMetrics({ appId: 'app', namespace: '' });
+    m.componentInit('state.redis', 'statestore');
+    m.componentInit('pubsub.redis', 'pubsub');
+    m.componentInit('state.postgresql', 'orders', 'init');
+    const text = await m.render();
+    expect(text).toContain('dapr_runtime_component_init_total{app_id="app",component="state.redis"} 1');
+    expect(text).toContain('dapr_runtime_component_init_total{app_id="app",component="pubsub.redis"} 1');
+    expect(text).toContain(
+      'dapr_runtime_component_init_fail_total{app_id="app",component="state.postgresql",componentName="orders",reason="init"} 1',
+    );
+  });
+
+  it("serves the process metrics daprd's Prometheus endpoint has (process_*)", async () => {
+    const text = await new PromMetrics({ appId: 'app', namespace: '' }).render();
+    expect(text).toMatch(/^process_cpu_seconds_total \d/m);
+    expect(text).toMatch(/^process_resident_memory_bytes \d/m);
+    expect(text).toMatch(/^process_start_time_seconds \d/m);
+  });
+
+  it("calls to the app: daprd's dapr_http_client_* and dapr_http_healthprobes_* series", async () => {
+    const m = new PromMetrics({ appId: 'app', namespace: '', latencyBuckets: [10] });
+    m.httpClientRequest('POST', '/orders', 200, 3, 12, 0);
+    m.httpClientRequest('POST', 'orders', 500, 4, 12, 5);
+    m.httpClientRequest('GET', 'dapr/subscribe', 200, 1, 0, 40);
+    m.appHealthProbe(204, 2);
+    const text = await m.render();
+    expect(text).toContain(
+      'dapr_http_client_completed_count{app_id="app",method="POST",path="/orders",status="200"} 1',
+    );
+    expect(text).toContain(
+      'dapr_http_client_completed_count{app_id="app",method="POST",path="/orders",status="500"} 1',
+    );
+    expect(text).toContain(
+      'dapr_http_client_completed_count{app_id="app",method="GET",path="/dapr/subscribe",status="200"} 1',
+    );
+    expect(text).toContain(
+      'dapr_http_client_roundtrip_latency_count{app_id="app",method="POST",path="/orders",status="200"} 1',
+    );
+    expect(text).toContain(
+      'dapr_http_client_sent_bytes_count{app_id="app",method="POST",path="/orders",status=""} 2',
+    );
+    expect(text).toContain('dapr_http_client_received_bytes_sum{app_id="app"} 45');
+    expect(text).toContain('dapr_http_healthprobes_completed_count{app_id="app",status="204"} 1');
+    expect(text).toContain('dapr_http_healthprobes_roundtrip_latency_count{app_id="app",status="204"} 1');
+  });
+
+  it('increasedCardinality false: no dapr_http_server_response_count (daprd registers it only in legacy mode)', async () => {
+    const m = new PromMetrics({ appId: 'app', namespace: '', http: { increasedCardinality: false } });
+    m.httpServerRequest('GET', '/v1.0/metadata', 200, 1, 0, 0);
+    const text = await m.render();
+    expect(text).toContain(
+      'dapr_http_server_request_count{app_id="app",method="GET",path="",status="200"} 1',
+    );
+    expect(text).not.toContain('dapr_http_server_response_count');
+  });
+
+  it("gRPC API calls: daprd's dapr_grpc_io_server_completed_rpcs and _server_latency", async () => {
+    const m = new PromMetrics({ appId: 'app', namespace: '', latencyBuckets: [10] });
+    m.grpcServerRequest('/dapr.proto.runtime.v1.Dapr/GetState', 0, 2);
+    m.grpcServerRequest('/dapr.proto.runtime.v1.Dapr/GetState', 3, 1);
+    m.grpcServerRequest('/dapr.proto.runtime.v1.Dapr/GetState', 0, 1);
+    const text = await m.render();
+    const method = 'grpc_server_method="/dapr.proto.runtime.v1.Dapr/GetState"';
+    expect(text).toContain(
+      `dapr_grpc_io_server_completed_rpcs{app_id="app",${method},grpc_server_status="OK"} 2`,
+    );
+    expect(text).toContain(
+      `dapr_grpc_io_server_completed_rpcs{app_id="app",${method},grpc_server_status="InvalidArgument"} 1`,
+    );
+    expect(text).toContain(
+      `dapr_grpc_io_server_server_latency_count{app_id="app",${method},grpc_server_status="OK"} 2`,
+    );
+  });
+
   it('noMetrics is off and renders nothing', async () => {
     expect(noMetrics.enabled).toBe(false);
     expect(await noMetrics.render()).toBe('');

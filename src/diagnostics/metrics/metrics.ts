@@ -37,6 +37,22 @@ export interface Metrics {
     reqBytes: number,
     resBytes: number,
   ): void;
+  /**
+   * One call to the app (delivery, job trigger, `/dapr/subscribe`): `dapr_http_client_*`. A call
+   * that got no answer is recorded with status 500, as daprd does.
+   */
+  httpClientRequest(
+    method: string,
+    urlPath: string,
+    status: number,
+    elapsedMs: number,
+    sentBytes: number,
+    receivedBytes: number,
+  ): void;
+  /** One gRPC API call (`dapr_grpc_io_server_*`): its full method name and gRPC status code. */
+  grpcServerRequest(method: string, code: number, elapsedMs: number): void;
+  /** One HTTP app health probe (`dapr_http_healthprobes_*`; 500 when it got no answer). */
+  appHealthProbe(status: number, elapsedMs: number): void;
   /** One call to a component (state op, secret get, publish). */
   componentCall(
     block: ComponentBlock,
@@ -73,6 +89,11 @@ export interface Metrics {
   jobTriggered(success: boolean, elapsedMs: number): void;
   /** An API error answered with this code (`dapr_error_code_total`, when `recordErrorCodes` is on). */
   errorCode(code: string): void;
+  /**
+   * A component was initialised (`dapr_runtime_component_init_total`) or failed to
+   * (`dapr_runtime_component_init_fail_total`, `failed`: daprd's reason, `creation` or `init`).
+   */
+  componentInit(type: string, name: string, failed?: 'creation' | 'init'): void;
   /** A Resiliency document was loaded (`dapr_resiliency_loaded`). */
   resiliencyLoaded(name: string, namespace: string): void;
   /**
@@ -88,12 +109,16 @@ export interface Metrics {
 export const noMetrics: Metrics = {
   enabled: false,
   httpServerRequest: () => {},
+  httpClientRequest: () => {},
+  appHealthProbe: () => {},
+  grpcServerRequest: () => {},
   componentCall: () => {},
   pubsubEgressBulk: () => {},
   pubsubIngressBulk: () => {},
   pubsubIngress: () => {},
   jobTriggered: () => {},
   errorCode: () => {},
+  componentInit: () => {},
   resiliencyLoaded: () => {},
   resiliencyPolicy: () => {},
   render: () => Promise.resolve(''),

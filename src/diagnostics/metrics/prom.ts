@@ -9,6 +9,7 @@ import {
 } from './series.js';
 import { errorCategory } from './error-codes.js';
 import { httpPathLabeler, type HttpPathLabelOptions } from './http-path.js';
+import { metricRules, type MetricRule } from './rules.js';
 import {
   DEFAULT_LATENCY_BUCKETS,
   type ComponentBlock,
@@ -34,7 +35,30 @@ export interface PromMetricsOptions {
   excludeVerbs?: boolean;
   /** `metrics.http.increasedCardinality` (default true) and `pathMatching`: the `path` label. */
   http?: HttpPathLabelOptions;
+  /** `metrics.rules`: regex rewrites of label values, per metric. */
+  rules?: MetricRule[] | null;
 }
+
+/** gRPC status codes as Go's codes.Code prints them (daprd's `grpc_server_status` label). */
+const GRPC_CODES = [
+  'OK',
+  'Canceled',
+  'Unknown',
+  'InvalidArgument',
+  'DeadlineExceeded',
+  'NotFound',
+  'AlreadyExists',
+  'PermissionDenied',
+  'ResourceExhausted',
+  'FailedPrecondition',
+  'Aborted',
+  'OutOfRange',
+  'Unimplemented',
+  'Internal',
+  'Unavailable',
+  'DataLoss',
+  'Unauthenticated',
+];
 
 /** The statuses daprd's breaker gauge has a series for (gobreaker's state names, and unknown). */
 const CB_STATES = ['closed', 'half-open', 'open', 'unknown'];
@@ -44,7 +68,8 @@ const VERBS = new Set(['GET', 'PUT', 'POST', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS
 /** The series one HTTP API request updates (one per method × route × status). */
 interface HttpSeries {
   requests: CounterSeries;
-  responses: CounterSeries;
+  /** Only with `increasedCardinality` (daprd's legacy mode registers the metric). */
+  responses?: CounterSeries;
   latency: HistogramSeries;
 }
 
@@ -70,6 +95,12 @@ export class PromMetrics implements Metrics {
   private readonly c: Record<string, LabeledCounter> = {};
   private readonly h: Record<string, LabeledHistogram> = {};
   private readonly http = new Map<string, HttpSeries>();
+  private readonly grpc = new Map<string, CallSeries>();
+  private readonly client = new Map<
+    string,
+    { completed: CounterSeries; latency: HistogramSeries; sent: HistogramSeries }
+  >();
+  private readonly receivedBytes: HistogramSeries;
   private readonly calls = new Map<string, CallSeries>();
   private readonly ingress = new Map<string, CallSeries>();
   private readonly cbState: LabeledGauge;
@@ -77,8 +108,10 @@ export class PromMetrics implements Metrics {
   private readonly requestBytes: HistogramSeries;
   private readonly pathLabel: (urlPath: string) => string;
   private readonly responseBytes: HistogramSeries;
+  private readonly rules: ReturnType<typeof metricRules>;
 
   constructor(private readonly opts: PromMetricsOptions) {
+    this.rules = metricRules(opts.rules);
     this.pathLabel = httpPathLabeler(opts.http ?? {});
     const buckets = opts.latencyBuckets?.length ? opts.latencyBuckets : DEFAULT_LATENCY_BUCKETS;
     const http = ['app_id', 'method', 'path', 'status'];
@@ -87,7 +120,9 @@ export class PromMetrics implements Metrics {
     const ingress = ['app_id', 'component', 'namespace', 'process_status', 'status', 'topic'];
     const job = ['app_id', 'namespace', 'operation'];
     this.counter('dapr_http_server_request_count', 'Count of HTTP requests processed by the server.', http);
-    this.counter('dapr_http_server_response_count', 'The number of HTTP responses', http);
+    // daprd registers the response count only in its legacy mode (increasedCardinality, the default).
+    if (opts.http?.increasedCardinality ?? true)
+      this.counter('dapr_http_server_response_count', 'The number of HTTP responses', http);
     this.histogram('dapr_http_server_latency', 'HTTP request end-to-end latency in server.', http, buckets);
     this.histogram(
       'dapr_http_server_request_bytes',
@@ -100,6 +135,48 @@ export class PromMetrics implements Metrics {
       'HTTP response body size (uncompressed) in server.',
       ['app_id'],
       SIZE_BUCKETS,
+    );
+    const grpc = ['app_id', 'grpc_server_method', 'grpc_server_status'];
+    this.counter(
+      'dapr_grpc_io_server_completed_rpcs',
+      'Distribution of bytes sent per RPC, by method.',
+      grpc,
+    );
+    this.histogram(
+      'dapr_grpc_io_server_server_latency',
+      'Time between first byte of request received to last byte of response sent, or terminal error.',
+      grpc,
+      buckets,
+    );
+    this.counter('dapr_http_client_completed_count', 'Count of completed requests', http);
+    this.histogram(
+      'dapr_http_client_roundtrip_latency',
+      'Time between first byte of request headers sent to last byte of response received, or terminal error',
+      http,
+      buckets,
+    );
+    // daprd records the sent bytes without a status: its label is empty.
+    this.histogram(
+      'dapr_http_client_sent_bytes',
+      'Total bytes sent in request body (not including headers)',
+      http,
+      SIZE_BUCKETS,
+    );
+    this.histogram(
+      'dapr_http_client_received_bytes',
+      'Total bytes received in response bodies (not including headers but including error responses with bodies)',
+      ['app_id'],
+      SIZE_BUCKETS,
+    );
+    this.counter('dapr_http_healthprobes_completed_count', 'Count of completed health probes', [
+      'app_id',
+      'status',
+    ]);
+    this.histogram(
+      'dapr_http_healthprobes_roundtrip_latency',
+      'Time between first byte of health probes headers sent to last byte of response received, or terminal error',
+      ['app_id', 'status'],
+      buckets,
     );
     this.counter(
       'dapr_component_state_count',
@@ -186,6 +263,15 @@ export class PromMetrics implements Metrics {
       [...job, 'success'],
       buckets,
     );
+    this.counter('dapr_runtime_component_init_total', 'The number of initialized components.', [
+      'app_id',
+      'component',
+    ]);
+    this.counter(
+      'dapr_runtime_component_init_fail_total',
+      'The number of component initialization failures.',
+      ['app_id', 'component', 'componentName', 'reason'],
+    );
     const policy = ['app_id', 'flow_direction', 'name', 'namespace', 'policy', 'status', 'target'];
     this.counter('dapr_resiliency_loaded', 'Number of resiliency policies loaded.', [
       'app_id',
@@ -206,6 +292,7 @@ export class PromMetrics implements Metrics {
       'dapr_resiliency_cb_state',
       "A resiliency policy's current CircuitBreakerState state. 0 is closed, 1 is half-open, 2 is open, and -1 is unknown.",
       policy,
+      this.rules('dapr_resiliency_cb_state', policy),
     );
     this.all.push(this.cbState);
     if (opts.recordErrorCodes)
@@ -216,6 +303,7 @@ export class PromMetrics implements Metrics {
       );
     this.requestBytes = this.h.dapr_http_server_request_bytes.bind([opts.appId]);
     this.responseBytes = this.h.dapr_http_server_response_bytes.bind([opts.appId]);
+    this.receivedBytes = this.h.dapr_http_client_received_bytes.bind([opts.appId]);
   }
 
   get contentType(): string {
@@ -223,9 +311,11 @@ export class PromMetrics implements Metrics {
   }
 
   async render(): Promise<string> {
-    this.registry ??= import('prom-client').then(({ Registry }) => {
+    this.registry ??= import('prom-client').then(({ Registry, collectDefaultMetrics }) => {
       const r = new Registry();
       for (const m of this.all) r.registerMetric(m as never);
+      // daprd serves its process collector's series (process_cpu_seconds_total, ...) beside its own.
+      collectDefaultMetrics({ register: r });
       return r;
     });
     return (await this.registry).metrics();
@@ -247,16 +337,65 @@ export class PromMetrics implements Metrics {
       const labels = [this.opts.appId, m, path, String(status)];
       series = {
         requests: this.c.dapr_http_server_request_count.bind(labels),
-        responses: this.c.dapr_http_server_response_count.bind(labels),
+        responses: this.c.dapr_http_server_response_count?.bind(labels),
         latency: this.h.dapr_http_server_latency.bind(labels),
       };
       this.http.set(key, series);
     }
     series.requests.inc();
-    series.responses.inc();
+    series.responses?.inc();
     series.latency.observe(elapsedMs);
     this.requestBytes.observe(reqBytes);
     this.responseBytes.observe(resBytes);
+  }
+
+  httpClientRequest(
+    method: string,
+    urlPath: string,
+    status: number,
+    elapsedMs: number,
+    sentBytes: number,
+    receivedBytes: number,
+  ): void {
+    const path = this.pathLabel(urlPath);
+    const key = `${method} ${status} ${path}`;
+    let series = this.client.get(key);
+    if (!series) {
+      const m = this.opts.excludeVerbs ? '' : VERBS.has(method) ? method : 'UNKNOWN';
+      const labels = [this.opts.appId, m, path, String(status)];
+      series = {
+        completed: this.c.dapr_http_client_completed_count.bind(labels),
+        latency: this.h.dapr_http_client_roundtrip_latency.bind(labels),
+        sent: this.h.dapr_http_client_sent_bytes.bind([this.opts.appId, m, path, '']),
+      };
+      this.client.set(key, series);
+    }
+    series.completed.inc();
+    series.latency.observe(elapsedMs);
+    series.sent.observe(sentBytes);
+    this.receivedBytes.observe(receivedBytes);
+  }
+
+  grpcServerRequest(method: string, code: number, elapsedMs: number): void {
+    const key = `${method} ${code}`;
+    let series = this.grpc.get(key);
+    if (!series) {
+      const labels = [this.opts.appId, method, GRPC_CODES[code] ?? 'Code(' + code + ')'];
+      series = {
+        count: this.c.dapr_grpc_io_server_completed_rpcs.bind(labels),
+        latency: this.h.dapr_grpc_io_server_server_latency.bind(labels),
+      };
+      this.grpc.set(key, series);
+    }
+    series.count.inc();
+    series.latency.observe(elapsedMs);
+  }
+
+  appHealthProbe(status: number, elapsedMs: number): void {
+    // Once per probe interval: the metric's own per-label-set map is cache enough.
+    const labels = [this.opts.appId, String(status)];
+    this.c.dapr_http_healthprobes_completed_count.bind(labels).inc();
+    this.h.dapr_http_healthprobes_roundtrip_latency.bind(labels).observe(elapsedMs);
   }
 
   componentCall(
@@ -351,6 +490,13 @@ export class PromMetrics implements Metrics {
     this.c.dapr_error_code_total.bind([this.opts.appId, errorCategory(code), code]).inc();
   }
 
+  componentInit(type: string, name: string, failed?: 'creation' | 'init'): void {
+    // Once per component: the metric's own per-label-set map is cache enough.
+    if (failed)
+      this.c.dapr_runtime_component_init_fail_total.bind([this.opts.appId, type, name, failed]).inc();
+    else this.c.dapr_runtime_component_init_total.bind([this.opts.appId, type]).inc();
+  }
+
   resiliencyLoaded(name: string, namespace: string): void {
     this.c.dapr_resiliency_loaded.bind([this.opts.appId, name, namespace]).inc();
   }
@@ -378,10 +524,12 @@ export class PromMetrics implements Metrics {
   }
 
   private counter(name: string, help: string, labelNames: string[]): void {
-    this.all.push((this.c[name] = new LabeledCounter(name, help, labelNames)));
+    this.all.push((this.c[name] = new LabeledCounter(name, help, labelNames, this.rules(name, labelNames))));
   }
 
   private histogram(name: string, help: string, labelNames: string[], buckets: number[]): void {
-    this.all.push((this.h[name] = new LabeledHistogram(name, help, labelNames, buckets)));
+    this.all.push(
+      (this.h[name] = new LabeledHistogram(name, help, labelNames, buckets, this.rules(name, labelNames))),
+    );
   }
 }

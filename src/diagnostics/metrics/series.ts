@@ -22,10 +22,13 @@ export abstract class LabeledMetric<S = unknown> {
     readonly name: string,
     readonly help: string,
     private readonly labelNames: readonly string[],
+    /** `metrics.rules` of this metric: applied once per bound label set, before it is keyed. */
+    private readonly rewrite?: (values: readonly string[]) => string[],
   ) {}
 
   /** The series of these label values (in `labelNames` order), created on first use. Cache it. */
-  protected bindState(values: readonly string[]): S {
+  protected bindState(raw: readonly string[]): S {
+    const values = this.rewrite ? this.rewrite(raw) : raw;
     const key = values.join('\u0000');
     let s = this.series.get(key);
     if (!s) {
@@ -104,8 +107,14 @@ export class LabeledHistogram extends LabeledMetric<HistogramState> {
   readonly type = 'histogram';
   private readonly upper: Float64Array;
 
-  constructor(name: string, help: string, labelNames: readonly string[], buckets: number[]) {
-    super(name, help, labelNames);
+  constructor(
+    name: string,
+    help: string,
+    labelNames: readonly string[],
+    buckets: number[],
+    rewrite?: (values: readonly string[]) => string[],
+  ) {
+    super(name, help, labelNames, rewrite);
     this.upper = Float64Array.from([...new Set(buckets)].sort((a, b) => a - b));
   }
 

@@ -5,7 +5,7 @@ import { noTracing, type Tracing } from './tracing.js';
 export { currentSpan, runWithSpan } from './context.js';
 export { noTracing, outgoingTraceHeaders } from './tracing.js';
 export type { Span, SpanAttributes, SpanKind, StartSpanOptions, Tracing } from './tracing.js';
-export { parseTraceparent, type TraceHeaders } from './w3c.js';
+export { binaryFromTraceparent, parseTraceparent, traceparentFromBinary, type TraceHeaders } from './w3c.js';
 
 /** daprd's rate when `samplingRate` is unset or not a number. */
 const DEFAULT_SAMPLING_RATE = 1e-4;

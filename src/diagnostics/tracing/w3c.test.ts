@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { formatTraceparent, isSampled, parseTraceparent, unsampledTraceparent } from './w3c.js';
+import {
+  binaryFromTraceparent,
+  formatTraceparent,
+  isSampled,
+  parseTraceparent,
+  traceparentFromBinary,
+  unsampledTraceparent,
+} from './w3c.js';
 
 const TP = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
 
@@ -44,5 +51,32 @@ describe('unsampledTraceparent', () => {
       seen.add(p!.traceId).add(p!.spanId);
     }
     expect(seen.size).toBe(2_000);
+  });
+});
+
+// docs.dapr.io "W3C trace context": gRPC requests carry the context in `grpc-trace-bin`
+// (OpenCensus' binary format: version 0, field 0 trace id, field 1 span id, field 2 options).
+describe('grpc-trace-bin', () => {
+  const traceId = '0af7651916cd43dd8448eb211c80319c';
+  const spanId = 'b7ad6b7169203331';
+  const bin = (...parts: (string | number[])[]) =>
+    Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'hex') : Buffer.from(p))));
+
+  it('reads trace id, span id and options as a traceparent', () => {
+    expect(traceparentFromBinary(bin([0, 0], traceId, [1], spanId, [2, 1]))).toBe(TP);
+    expect(traceparentFromBinary(bin([0, 0], traceId, [1], spanId, [2, 0]))).toBe(TP.replace(/01$/, '00'));
+    expect(traceparentFromBinary(bin([0, 0], traceId, [1], spanId))).toBe(TP.replace(/01$/, '00'));
+  });
+
+  it('writes a traceparent back in the same format', () => {
+    expect(traceparentFromBinary(binaryFromTraceparent(TP)!)).toBe(TP);
+    expect(binaryFromTraceparent('nonsense')).toBeUndefined();
+  });
+
+  it('rejects other versions, a missing trace id and all-zero ids', () => {
+    expect(traceparentFromBinary(bin([1, 0], traceId, [1], spanId, [2, 1]))).toBeUndefined();
+    expect(traceparentFromBinary(bin([0, 1], spanId))).toBeUndefined();
+    expect(traceparentFromBinary(bin([0, 0], traceId))).toBeUndefined();
+    expect(traceparentFromBinary(bin([0, 0], '0'.repeat(32), [1], spanId))).toBeUndefined();
   });
 });

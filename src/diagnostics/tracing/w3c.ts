@@ -43,6 +43,39 @@ export function formatTraceparent(traceId: string, spanId: string, flags: number
 }
 
 /**
+ * OpenCensus' binary trace context, the `grpc-trace-bin` metadata of gRPC calls, as a `traceparent`
+ * (daprd reads it before any `traceparent` metadata): version 0, then field 0 the trace id
+ * (16 bytes), field 1 the span id (8), field 2 the trace options (1). Undefined when not valid.
+ */
+export function traceparentFromBinary(b: Buffer): string | undefined {
+  if (b.length < 18 || b[0] !== 0 || b[1] !== 0) return undefined;
+  const traceId = b.toString('hex', 2, 18);
+  let spanId = ZERO16;
+  let flags = 0;
+  let i = 18;
+  if (b.length >= i + 9 && b[i] === 1) {
+    spanId = b.toString('hex', i + 1, i + 9);
+    i += 9;
+  }
+  if (b.length >= i + 2 && b[i] === 2) flags = b[i + 1];
+  const traceparent = formatTraceparent(traceId, spanId, flags);
+  return parseTraceparent(traceparent) ? traceparent : undefined;
+}
+
+/** A `traceparent` in OpenCensus' binary format, for a `grpc-trace-bin` response header. */
+export function binaryFromTraceparent(traceparent: string): Buffer | undefined {
+  const p = parseTraceparent(traceparent);
+  if (!p) return undefined;
+  return Buffer.concat([
+    Buffer.from([0, 0]),
+    Buffer.from(p.traceId, 'hex'),
+    Buffer.from([1]),
+    Buffer.from(p.spanId, 'hex'),
+    Buffer.from([2, p.flags & 0xff]),
+  ]);
+}
+
+/**
  * A new trace's context, not sampled: what daprd's always-present span carries when tracing is off
  * (its tracer provider exists with or without exporters, at a 1e-4 default sampling rate).
  */

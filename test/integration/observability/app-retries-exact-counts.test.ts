@@ -60,4 +60,16 @@ it('inbound retries to the app: exact call counts, and matching.httpStatusCodes 
   expect(
     sampleValue(samples, 'dapr_component_pubsub_egress_count', { component: 'pubsub', success: 'true' }),
   ).toBe(4);
+  // Each call to the app is a completed HTTP client request (daprd's dapr_http_client_*).
+  const client = (path: string, status: string) =>
+    sampleValue(samples, 'dapr_http_client_completed_count', {
+      app_id: 'retrier',
+      method: 'POST',
+      path,
+      status,
+    });
+  expect([client('/recovers', '503'), client('/recovers', '200'), client('/down', '500')]).toEqual([2, 1, 4]);
+  expect(
+    sampleValue(samples, 'dapr_http_client_completed_count', { method: 'GET', path: '/dapr/subscribe' }),
+  ).toBe(1);
 });

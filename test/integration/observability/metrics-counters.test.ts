@@ -17,6 +17,13 @@ it('/metrics serves daprd-named counters that move as requests do, with bounded 
   for (let i = 0; i < 3; i++) expect((await getState(p, `missing-${i}`)).status).toBe(204);
 
   const after = await scrape(metricsPort);
+  // docs (dapr-metrics.md, "Component"): one count per initialised component, by type.
+  expect(
+    sampleValue(after.samples, 'dapr_runtime_component_init_total', {
+      app_id: 'metered',
+      component: 'state.in-memory',
+    }),
+  ).toBe(1);
   expect(after.types.dapr_http_server_request_count).toBe('counter');
   expect(after.types.dapr_http_server_latency).toBe('histogram');
   expect(sampleValue(after.samples, 'dapr_http_server_request_count', get)).toBe(base + 3);

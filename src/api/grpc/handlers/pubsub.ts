@@ -1,6 +1,6 @@
-import type { Metadata } from '@grpc/grpc-js';
 import { Errors } from '../../../errors/catalogue.js';
 import { isDaprError } from '../../../errors/dapr-error.js';
+import { grpcTraceContext as trace } from '../trace-context.js';
 import type { PubSubApi } from '../../universal/pubsub.js';
 import { rpc, type UnaryRpc } from '../server.js';
 
@@ -75,14 +75,4 @@ function checkTarget(
       throw Errors.pubsubNotFound(req.pubsubName, null);
     throw err;
   }
-}
-
-/** W3C trace context from the call metadata. */
-function trace(md: Metadata): { traceparent?: string; tracestate?: string } {
-  const traceparent = md.get('traceparent')[0];
-  const tracestate = md.get('tracestate')[0];
-  return {
-    ...(typeof traceparent === 'string' ? { traceparent } : {}),
-    ...(typeof tracestate === 'string' ? { tracestate } : {}),
-  };
 }
