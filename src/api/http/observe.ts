@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../../diagnostics/logger.js';
 import type { Metrics } from '../../diagnostics/metrics/metrics.js';
 import type { Span, SpanAttributes, Tracing } from '../../diagnostics/tracing/tracing.js';
+import { MAX_TRACESTATE_LENGTH, unsampledChild } from '../../diagnostics/tracing/w3c.js';
 import { TOKEN_EXEMPT } from './paths.js';
 
 /** `logging.apiLogging` of the Configuration (with `--enable-api-logging` folded into `enabled`). */
@@ -41,7 +42,10 @@ export function routeInfo(path: string): RouteInfo {
 /**
  * Per-request observation: the API span (a child of the caller's `traceparent`, or a new sampled
  * trace), `traceparent` on the response, daprd's HTTP server metrics (path label as daprd derives it), and the
- * API log line. When all three are off, `begin` is never called (the server checks `active`).
+ * API log line. When all are off, `begin` is never called (the server checks `active`).
+ * An unsampled request still answers with a `traceparent` (the caller's trace, or a new one, with
+ * a span id of its own), as daprd's trace middleware adds one to every API response unless the
+ * sampling rate is 0.
  */
 export class RequestObserver {
   readonly active: boolean;
@@ -49,12 +53,14 @@ export class RequestObserver {
   private readonly tracing?: Tracing;
   private readonly metrics?: Metrics;
   private readonly apiLog?: ApiLoggingOptions;
+  private readonly propagate: boolean;
 
   constructor(opts: ObserveOptions) {
     this.tracing = opts.tracing?.enabled ? opts.tracing : undefined;
     this.metrics = opts.metrics?.enabled ? opts.metrics : undefined;
     this.apiLog = opts.apiLogging?.enabled ? opts.apiLogging : undefined;
-    this.active = !!(this.tracing || this.metrics || this.apiLog);
+    this.propagate = opts.tracing?.propagates ?? true;
+    this.active = !!(this.tracing || this.metrics || this.apiLog || this.propagate);
     this.log = opts.logger.child({ scope: 'dapr.runtime.http-info' });
   }
 
@@ -78,6 +84,12 @@ export class RequestObserver {
         res.setHeader('traceparent', span.traceparent);
         if (span.tracestate) res.setHeader('tracestate', span.tracestate);
       }
+    }
+    if (!span && this.propagate && !route?.isHealth) {
+      const { traceparent, continued } = unsampledChild(header(req, 'traceparent'));
+      res.setHeader('traceparent', traceparent);
+      const tracestate = continued ? header(req, 'tracestate') : undefined;
+      if (tracestate && tracestate.length <= MAX_TRACESTATE_LENGTH) res.setHeader('tracestate', tracestate);
     }
     // An unsampled request with neither metrics nor API logging on has nothing left to observe.
     if (span || this.metrics || this.apiLog) {

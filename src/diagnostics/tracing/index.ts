@@ -1,6 +1,6 @@
 import type { Logger } from '../logger.js';
 import type { TracingSpec } from '../../resources/configuration.js';
-import { noTracing, type Tracing } from './tracing.js';
+import { noTracing, tracingOff, type Tracing } from './tracing.js';
 
 export { currentSpan, runWithSpan } from './context.js';
 export { noTracing, outgoingTraceHeaders } from './tracing.js';
@@ -35,7 +35,7 @@ export async function createTracing(
 ): Promise<Tracing> {
   if (!spec) return noTracing;
   const rate = samplingRate(spec.samplingRate);
-  if (rate <= 0) return noTracing;
+  if (rate <= 0) return tracingOff;
   // The SDK is loaded only when tracing is on.
   const [{ exportersFor }, { OtelTracing }] = await Promise.all([
     import('./exporters.js'),

@@ -99,6 +99,7 @@ class OtelSpanHandle implements Span {
  */
 export class OtelTracing implements Tracing {
   readonly enabled = true;
+  readonly propagates = true;
   private readonly provider: BasicTracerProvider;
   private readonly tracer: Tracer;
   private readonly random: () => number;

@@ -37,6 +37,11 @@ export interface StartSpanOptions {
 export interface Tracing {
   /** False when nothing is ever recorded (no tracing configured, or sampling rate 0). */
   readonly enabled: boolean;
+  /**
+   * False only when the Configuration sets sampling rate 0: daprd then has no trace middleware, and
+   * its API responses carry no `traceparent`. Otherwise every response carries one, sampled or not.
+   */
+  readonly propagates: boolean;
   /** A span for new work: a child of `parent` when given and valid, else a root by sampling. */
   startSpan(name: string, opts: StartSpanOptions): Span | undefined;
   /** A child of `parent` only: nothing when there is no parent span (never a new root). */
@@ -54,11 +59,15 @@ export interface Tracing {
 /** Tracing off: every start returns undefined. */
 export const noTracing: Tracing = {
   enabled: false,
+  propagates: true,
   startSpan: () => undefined,
   startChild: () => undefined,
   flush: () => Promise.resolve(),
   shutdown: () => Promise.resolve(),
 };
+
+/** Tracing turned off by a sampling rate of 0: not even an unsampled `traceparent` on responses. */
+export const tracingOff: Tracing = { ...noTracing, propagates: false };
 
 /** The headers to send for a span, or the incoming ones when there is no recording span. */
 export function outgoingTraceHeaders(span: Span | undefined, incoming?: TraceHeaders): TraceHeaders {

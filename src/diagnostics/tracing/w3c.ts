@@ -99,6 +99,17 @@ function randomHex(bytes: number): string {
   return pool.toString('hex', poolUsed - bytes, poolUsed);
 }
 
+/**
+ * The context of a span that is not recorded: a child of `parent` (same trace and flags, a span id
+ * of its own) when it is a valid `traceparent` (`continued`), else a new unsampled trace.
+ */
+export function unsampledChild(parent: string | undefined): { traceparent: string; continued: boolean } {
+  const p = parseTraceparent(parent);
+  return p
+    ? { traceparent: formatTraceparent(p.traceId, randomHex(8), p.flags), continued: true }
+    : { traceparent: unsampledTraceparent(), continued: false };
+}
+
 export function isSampled(p: ParsedTraceparent): boolean {
   return (p.flags & 1) === 1;
 }
