@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { getMetadataValue } from '../components/common/metadata.js';
+import { isJsonObject } from '../components/common/json-object.js';
 import { parseGoDuration } from '../scheduler/duration.js';
 import { rfc3339Seconds } from '../components/common/time.js';
 import { isCloudEventJson, isJson } from './content-type.js';
@@ -85,13 +86,12 @@ export function buildEnvelope(input: EnvelopeInput, raw?: RawData): CloudEvent {
       const text = bytesOf(input.body).toString('utf8');
       parsed = JSON.parse(text);
       // daprd reads the event with UseNumber (contrib's FromCloudEvent): no number is rounded.
-      if (mayRound(text) && isObject(parsed)) {
+      if (mayRound(text) && isJsonObject(parsed)) {
         parsed = parsePrecise(text);
         precise = true;
       }
     }
-    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
-      throw new SyntaxError('the CloudEvent must be a JSON object');
+    if (!isJsonObject(parsed)) throw new SyntaxError('the CloudEvent must be a JSON object');
     ce = parsed as CloudEvent;
     ce.specversion ??= '1.0';
     ce.source ??= 'Dapr';
@@ -160,13 +160,9 @@ export function bytesOf(body: Buffer | (() => Buffer)): Buffer {
   return typeof body === 'function' ? body() : body;
 }
 
-function isObject(v: unknown): boolean {
-  return !!v && typeof v === 'object' && !Array.isArray(v);
-}
-
 /** The caller's object is not ours to complete. */
 function shallowCopy(v: unknown): unknown {
-  return v && typeof v === 'object' && !Array.isArray(v) ? { ...v } : v;
+  return isJsonObject(v) ? { ...v } : v;
 }
 
 function setData(ce: CloudEvent, body: Buffer, contentType: string, raw?: RawData): void {

@@ -14,6 +14,7 @@ import {
 import { interpretResponse } from './app-response.js';
 import { metadataHeaders } from './event.js';
 import { goFields } from '../../resources/case-insensitive.js';
+import { isJsonObject } from '../../components/common/json-object.js';
 
 /**
  * Delivery to an HTTP app (dapr-api.md §3.6, §3.7): `POST /<path>` with the CloudEvent as
@@ -108,21 +109,17 @@ function bulkStatuses(status: number, body: Buffer, ids: string[]): Map<string, 
   } catch {
     return out;
   }
-  if (!isObject(parsed)) return out;
+  if (!isJsonObject(parsed)) return out;
   const { statuses } = goFields(parsed, ['statuses']);
   if (!Array.isArray(statuses)) return out;
   const read: [string, string][] = [];
   for (const s of statuses as unknown[]) {
     if (s === null) continue;
-    if (!isObject(s)) return out;
+    if (!isJsonObject(s)) return out;
     const { entryId = null, status: entryStatus = null } = goFields(s, ['entryId', 'status']);
     const text = (v: unknown) => v === null || typeof v === 'string';
     if (!text(entryId) || !text(entryStatus)) return out;
     if (entryId && entryStatus) read.push([entryId as string, entryStatus as string]);
   }
   return new Map(read);
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
 }

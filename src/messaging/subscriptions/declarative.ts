@@ -1,3 +1,4 @@
+import { isJsonObject } from '../../components/common/json-object.js';
 import type { RawResource } from '../../resources/loader.js';
 import { ResourceError } from '../../resources/errors.js';
 import { normalizeSubscription, type RawSubscription } from './normalize.js';
@@ -40,6 +41,6 @@ export function declarativeSubscriptions(raw: RawResource[]): SubscriptionSpec[]
 function withBulkSubscribeObject(spec: RawSubscription): RawSubscription {
   const b = spec.bulkSubscribe;
   const items = Array.isArray(b) ? (b as unknown[]) : undefined;
-  if (!items?.every((i) => i !== null && typeof i === 'object' && !Array.isArray(i))) return spec;
+  if (!items?.every(isJsonObject)) return spec;
   return { ...spec, bulkSubscribe: Object.assign({}, ...items) as unknown };
 }

@@ -1,3 +1,4 @@
+import { isJsonObject } from '../../common/json-object.js';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
@@ -30,7 +31,6 @@ export interface KubeConnection {
 }
 
 type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /** A kubeconfig file problem, naming the file and the entry. */
 export class KubeconfigError extends Error {
@@ -43,10 +43,10 @@ export class KubeconfigError extends Error {
 /** `clusters`/`contexts`/`users` entry by name. */
 function named(doc: Obj, list: string, field: string, name: string, file: string): Obj {
   const items = doc[list];
-  const entry = Array.isArray(items) ? items.find((i) => isObj(i) && i.name === name) : undefined;
-  if (!isObj(entry)) throw new KubeconfigError(file, `${list} has no entry named "${name}"`);
+  const entry = Array.isArray(items) ? items.find((i) => isJsonObject(i) && i.name === name) : undefined;
+  if (!isJsonObject(entry)) throw new KubeconfigError(file, `${list} has no entry named "${name}"`);
   const inner = entry[field];
-  return isObj(inner) ? inner : {};
+  return isJsonObject(inner) ? inner : {};
 }
 
 function str(o: Obj, key: string): string | undefined {
@@ -85,7 +85,7 @@ export function parseKubeconfig(text: string, file: string, context?: string): K
   } catch (err) {
     throw new KubeconfigError(file, `invalid YAML: ${(err as Error).message.split('\n')[0]}`);
   }
-  if (!isObj(doc)) throw new KubeconfigError(file, 'expected a mapping');
+  if (!isJsonObject(doc)) throw new KubeconfigError(file, 'expected a mapping');
   const ctxName = context ?? str(doc, 'current-context');
   if (!ctxName) throw new KubeconfigError(file, 'current-context is not set');
   const ctx = named(doc, 'contexts', 'context', ctxName, file);

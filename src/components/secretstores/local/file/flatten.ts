@@ -14,6 +14,8 @@
  * A path met twice (`{"a:b":"1","a":{"b":"2"}}`) keeps its first value and is reported.
  */
 
+import { isJsonObject } from '../../../common/json-object.js';
+
 /** A secret as the store keeps it: a single value, or the key/value pairs of a multi-valued one. */
 export type StoredSecret = string | Record<string, string>;
 
@@ -53,10 +55,6 @@ export function flattenInto(
     return;
   }
   into.set(key, leafText(value));
-}
-
-export function isJsonObject(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
 /** The secrets of a parsed secrets file (`doc` must be a JSON object). */

@@ -9,7 +9,8 @@ import {
   type SecretData,
   type SecretStore,
 } from '../../interface.js';
-import { flattenSecrets, isJsonObject, type StoredSecret } from './flatten.js';
+import { flattenSecrets, type StoredSecret } from './flatten.js';
+import { isJsonObject } from '../../../common/json-object.js';
 
 const schema = z.object({
   secretsFile: md.string().default(''),
