@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { isTruthy } from '../../components/common/metadata.js';
 import type { Subscription } from '../../components/pubsub/interface.js';
 import type { SetRequest, TransactionalOperation } from '../../components/state/interface.js';
 import { currentSpan } from '../../diagnostics/tracing/context.js';
@@ -205,9 +206,4 @@ async function withBackoff(
     }
     await sleep(delay, undefined, { signal });
   }
-}
-
-/** dapr/kit's IsTruthy. */
-function isTruthy(v: string | undefined): boolean {
-  return ['y', 'yes', 'true', 't', 'on', '1'].includes((v ?? '').trim().toLowerCase());
 }

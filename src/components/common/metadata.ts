@@ -51,6 +51,13 @@ export function parseDurationMs(
   return sign * total;
 }
 
+const TRUTHY = ['true', '1', 't', 'yes', 'y', 'on'];
+
+/** dapr/kit's IsTruthy: a metadata flag that is on ("true", "1", "yes", "on", ...; any case). */
+export function isTruthy(v: string | undefined): boolean {
+  return TRUTHY.includes((v ?? '').trim().toLowerCase());
+}
+
 /** zod pieces for component metadata, whose values arrive as strings. */
 export const md = {
   string: () => z.string(),
@@ -59,7 +66,7 @@ export const md = {
     z.union([z.boolean(), z.string()]).transform((v, ctx) => {
       if (typeof v === 'boolean') return v;
       const s = v.trim().toLowerCase();
-      if (['true', '1', 't', 'yes', 'y', 'on'].includes(s)) return true;
+      if (TRUTHY.includes(s)) return true;
       if (['false', '0', 'f', 'no', 'n', 'off', ''].includes(s)) return false;
       ctx.addIssue({ code: z.ZodIssueCode.custom, message: `'${v}' is not a boolean` });
       return z.NEVER;

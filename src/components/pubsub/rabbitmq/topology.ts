@@ -1,6 +1,6 @@
 import type { Channel, ConsumeMessage, Options } from 'amqplib';
 import type { Logger } from '../../../diagnostics/logger.js';
-import { getMetadataValue, parseDurationMs } from '../../common/metadata.js';
+import { getMetadataValue, isTruthy, parseDurationMs } from '../../common/metadata.js';
 import type { PublishRequest, PubSubMessage } from '../interface.js';
 import type { ExchangeSpec } from './connection.js';
 import type { RabbitMQMetadata } from './metadata.js';
@@ -71,9 +71,6 @@ function uint(sub: Record<string, string>, key: string): number | undefined {
     throw new Error(`subscription metadata ${key}: '${v}' is not a non-negative integer`);
   return Number(v);
 }
-
-const isTruthy = (v?: string) =>
-  ['true', '1', 't', 'yes', 'y', 'on'].includes((v ?? '').trim().toLowerCase());
 
 /**
  * AMQP properties for a publish. Publish metadata travels as headers (handed back on delivery);
