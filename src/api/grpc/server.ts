@@ -26,6 +26,9 @@ import { grpcTraceContext } from './trace-context.js';
 
 const TOKEN_KEY = 'dapr-api-token';
 
+/** A Dapr API method as gRPC names it on the wire (span names, metrics, the API log). */
+const fullMethod = (name: string) => `/dapr.proto.runtime.v1.Dapr/${name}`;
+
 /** What a handler gets besides its request. */
 export interface RpcContext {
   /** The call's metadata (the API token already checked and removed). */
@@ -243,7 +246,7 @@ export class GrpcApiServer {
   private startSpan(name: string, call: ServerUnaryCall<unknown, unknown>): Span | undefined {
     const tracing = this.opts.tracing;
     if (!tracing?.enabled) return undefined;
-    const span = tracing.startSpan(`/dapr.proto.runtime.v1.Dapr/${name}`, {
+    const span = tracing.startSpan(fullMethod(name), {
       kind: 'client',
       parent: grpcTraceContext(call.metadata),
     });
@@ -262,13 +265,13 @@ export class GrpcApiServer {
   }
 
   private observe(method: string, md: Metadata, code: number, started: number): void {
-    const fullMethod = `/dapr.proto.runtime.v1.Dapr/${method}`;
     const elapsed = performance.now() - started;
-    this.opts.metrics?.grpcServerRequest(fullMethod, code, elapsed);
+    const full = fullMethod(method);
+    this.opts.metrics?.grpcServerRequest(full, code, elapsed);
     if (!this.opts.apiLogging) return;
     this.log.info(
       {
-        method: fullMethod,
+        method: full,
         code: Code[code] ?? String(code),
         duration: Math.round(elapsed * 1000) / 1000,
         useragent: md.get('user-agent')[0],

@@ -333,7 +333,7 @@ export class PromMetrics implements Metrics {
     const key = `${method} ${status} ${path}`;
     let series = this.http.get(key);
     if (!series) {
-      const m = this.opts.excludeVerbs ? '' : VERBS.has(method) ? method : 'UNKNOWN';
+      const m = this.methodLabel(method);
       const labels = [this.opts.appId, m, path, String(status)];
       series = {
         requests: this.c.dapr_http_server_request_count.bind(labels),
@@ -361,7 +361,7 @@ export class PromMetrics implements Metrics {
     const key = `${method} ${status} ${path}`;
     let series = this.client.get(key);
     if (!series) {
-      const m = this.opts.excludeVerbs ? '' : VERBS.has(method) ? method : 'UNKNOWN';
+      const m = this.methodLabel(method);
       const labels = [this.opts.appId, m, path, String(status)];
       series = {
         completed: this.c.dapr_http_client_completed_count.bind(labels),
@@ -521,6 +521,11 @@ export class PromMetrics implements Metrics {
     // The breaker's state as daprd's gauge shows it: 1 on the series of its current state, 0 on the others.
     if (e.policy === 'circuitbreaker')
       for (const state of CB_STATES) this.cbState.bind(labels(state)).set(state === e.status ? 1 : 0);
+  }
+
+  /** The `method` label of the HTTP series: daprd's verbs, `UNKNOWN`, or '' with `excludeVerbs`. */
+  private methodLabel(method: string): string {
+    return this.opts.excludeVerbs ? '' : VERBS.has(method) ? method : 'UNKNOWN';
   }
 
   private counter(name: string, help: string, labelNames: string[]): void {
