@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ComponentResource } from './component-schema.js';
 import { ResourceError } from './errors.js';
+import { currentNamespace } from './namespace.js';
 
 /**
  * Looks up one secret for a `secretKeyRef`. Implemented by the secrets building block; until a
@@ -102,8 +103,8 @@ function readEnvRef(name: string, ctx: ResolveContext, where: string, field: str
 
 function expandTemplates(value: string, ctx: ResolveContext): string {
   if (!value.includes('{')) return value;
-  // daprd fills {namespace} from CurrentNamespace(): NAMESPACE, else `default` (self-hosted).
-  const namespace = `${ctx.namespace || 'default'}.${ctx.appId}`;
+  // daprd fills {namespace} from CurrentNamespace().
+  const namespace = `${currentNamespace(ctx.namespace)}.${ctx.appId}`;
   return value
     .replace(/\{uuid\}/g, () => randomUUID())
     .replace(/\{appID\}/g, ctx.appId)

@@ -15,6 +15,7 @@ import { secretStoreRegistry } from '../components/secretstores/registry.js';
 import { jobStoreRegistry } from '../components/scheduler/registry.js';
 import { mentionsNamespace, namespacedTopics } from '../messaging/namespaced-topics.js';
 import type { CompStore } from './compstore.js';
+import { currentNamespace } from '../resources/namespace.js';
 
 export interface InitComponentsOptions {
   appId: string;
@@ -144,7 +145,7 @@ async function initOne(
       name,
       type: resource.spec.type,
       version: resource.spec.version,
-      pubsub: scoped ? namespacedTopics(pubsub, opts.namespace || 'default') : pubsub,
+      pubsub: scoped ? namespacedTopics(pubsub, currentNamespace(opts.namespace)) : pubsub,
       metadata,
     });
     return pubsub;

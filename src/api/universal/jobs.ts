@@ -12,6 +12,7 @@ import type {
 import { jobKey } from '../../components/scheduler/rows.js';
 import { buildJob, JobValidationError } from '../../scheduler/job.js';
 import { jobNameProblem } from '../../scheduler/names.js';
+import { currentNamespace } from '../../resources/namespace.js';
 
 /** A schedule request, transport-neutral. `undefined` means "not given" (protobuf presence). */
 export interface ScheduleJobInput {
@@ -66,7 +67,7 @@ export class JobsApi {
   private engine?: JobEngineHooks;
 
   constructor(private readonly opts: JobsApiOptions) {
-    this.scope = { namespace: opts.namespace || 'default', appId: opts.appId };
+    this.scope = { namespace: currentNamespace(opts.namespace), appId: opts.appId };
     this.meta = { appID: opts.appId, namespace: this.scope.namespace };
     this.now = opts.now ?? Date.now;
     this.engine = opts.engine;
