@@ -26,8 +26,8 @@ import { startApp } from './pubsub-app.mjs';
 
 const rx = new Receiver();
 let raw;
-let dapr;
-let floor; // the floor sidecar (bench/baseline/pubsub-floor.mjs), published to as daprts is
+// HTTP publishers by target: `dapr` (daprts) and `floor` (bench/baseline/pubsub-floor.mjs).
+const http = {};
 
 /** A consumed message: a string, a Buffer, or (NATS) a Uint8Array. */
 function onRawMessage(data) {
@@ -78,7 +78,8 @@ async function openDapr({ port, pubsub, topic, bulkTopic, connections }) {
 }
 
 async function run({ target, run: runId, mode, rate, conc, backlog, durMs, batch = 1 }) {
-  const publish = target === 'raw' ? raw.publish : target === 'floor' ? floor.publish : dapr.publish;
+  // dapr-bulk publishes through the daprts pool too (publishBulk).
+  const publish = target === 'raw' ? raw.publish : http[target === 'floor' ? 'floor' : 'dapr'].publish;
   const ok = new Flags();
   const lat = new Samples();
   let errors = 0;
@@ -151,7 +152,7 @@ async function run({ target, run: runId, mode, rate, conc, backlog, durMs, batch
       sent += batch;
       const seqs = Array.from({ length: batch }, (_, i) => first + i);
       try {
-        await dapr.publishBulk(seqs.map((seq) => message(runId, seq, t)));
+        await http.dapr.publishBulk(seqs.map((seq) => message(runId, seq, t)));
         lat.push((nowNs() - t) / 1e6);
         for (const seq of seqs) ok.set(seq);
         okCount += batch;
@@ -197,6 +198,21 @@ async function run({ target, run: runId, mode, rate, conc, backlog, durMs, batch
 
 const app = await startApp(rx);
 
+/** `<name>-open` (an undici Pool to that sidecar) and `<name>-close`. */
+function httpHandlers(name) {
+  return {
+    [`${name}-open`]: async (m) => {
+      http[name] = await openDapr(m);
+      return true;
+    },
+    [`${name}-close`]: async () => {
+      await http[name]?.pool.close();
+      delete http[name];
+      return true;
+    },
+  };
+}
+
 const handlers = {
   subs: ({ list }) => (app.setSubs(list), true),
   'raw-open': async ({ broker, topic, opts }) => {
@@ -209,24 +225,8 @@ const handlers = {
     return true;
   },
   cleanup: async ({ broker, topic, opts }) => (await cleanupDaprTopic(broker, topic, opts), true),
-  'dapr-open': async (m) => {
-    dapr = await openDapr(m);
-    return true;
-  },
-  'dapr-close': async () => {
-    await dapr?.pool.close();
-    dapr = undefined;
-    return true;
-  },
-  'floor-open': async (m) => {
-    floor = await openDapr(m);
-    return true;
-  },
-  'floor-close': async () => {
-    await floor?.pool.close();
-    floor = undefined;
-    return true;
-  },
+  ...httpHandlers('dapr'),
+  ...httpHandlers('floor'),
   reset: ({ run: r }) => (rx.reset(r), true),
   progress: () => rx.progress(),
   collect: () => rx.collect(),
