@@ -509,7 +509,7 @@ function writeReport(perBroker, skipped) {
   out(`# daprts pub/sub benchmark, ${today()}`);
   out();
   out(
-    `${machineInfo()}; ${MSG_BYTES} B JSON messages; ${REPS} rep(s) × ${DUR} s per measurement, raw and daprts ` +
+    `${machineInfo()}; ${MSG_BYTES} B JSON messages; ${REPS} rep(s) × ${DUR} s per measurement, the paths ` +
       `interleaved, median of reps; fixed rate ${RATE} msg/s over ${CONNS} HTTP connections (open loop); ` +
       `full speed = ${CONC} publishes in flight, at most ${BACKLOG} messages published and not yet delivered; ` +
       (BULK > 0
